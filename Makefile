@@ -1,0 +1,21 @@
+# The two commands of the README, plus developer helpers.
+.PHONY: run test lint bench i18n clean
+
+run:            ## demo database + Odoo on http://localhost:8069 (admin / admin)
+	bash scripts/run.sh
+
+test:           ## fresh database, install, whole suite with pytest-odoo, then lint
+	bash scripts/test.sh
+	bash scripts/lint.sh
+
+lint:           ## ruff + pylint-odoo (OCA configuration)
+	bash scripts/lint.sh
+
+bench:          ## benchmarks under bench/ (numbers go to the README)
+	bash bench/run_all.sh
+
+i18n:           ## re-export the .pot and merge es.po
+	bash scripts/i18n.sh
+
+clean:          ## drop the virtualenv and local state (databases stay)
+	rm -rf .venv .var

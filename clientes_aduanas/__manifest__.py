@@ -1,0 +1,55 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Clientes Aduanas (Perú / Honduras)",
+    "summary": "Customer master for Peru and Honduras: RUC/DNI/RTN, detracción, "
+    "customs files (expedientes), operations history, lookup, import/export",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/clientes-aduanas/clientes_aduanas",
+    "author": "clientes_aduanas developers",
+    "license": "LGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": [
+        # Partner screens, chatter and the "Contactos" app.
+        "contacts",
+        # Identification types (document type next to `vat`).
+        "l10n_latam_base",
+        # Quotations and invoices belong to the operations history.
+        "sale_management",
+        "account",
+        # Background import beyond 10,000 rows (OCA, pip: odoo-addon-queue_job).
+        "queue_job",
+    ],
+    "external_dependencies": {
+        "python": ["openpyxl", "requests", "stdnum", "phonenumbers"],
+    },
+    "data": [
+        "security/clientes_aduanas_security.xml",
+        "security/ir.model.access.csv",
+        "data/l10n_latam_identification_type_data.xml",
+        "data/res_country_state_data.xml",
+        "data/res_partner_customer_category_data.xml",
+        "data/res_partner_customer_class_data.xml",
+        "data/ir_sequence_data.xml",
+        "data/mail_template_data.xml",
+        "data/document_lookup_provider_data.xml",
+        "data/ir_cron_data.xml",
+        "views/res_partner_views.xml",
+        "views/res_partner_customer_category_views.xml",
+        "views/res_partner_customer_class_views.xml",
+        "views/customs_file_views.xml",
+        "views/customs_operation_history_views.xml",
+        "views/document_lookup_provider_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizard/customer_suspend_wizard_views.xml",
+        "wizard/document_lookup_wizard_views.xml",
+        "wizard/customer_import_wizard_views.xml",
+        "wizard/customer_export_wizard_views.xml",
+        "views/clientes_aduanas_menus.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/customs_file_demo.xml",
+    ],
+}

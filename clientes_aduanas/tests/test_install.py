@@ -1,0 +1,41 @@
+from odoo.tests import tagged
+
+from .common import ClientesAduanasCase
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(ClientesAduanasCase):
+    def test_module_installed_with_python_dependencies(self):
+        module = self.env["ir.module.module"].search([("name", "=", "clientes_aduanas")])
+        self.assertEqual(module.state, "installed")
+        self.assertTrue(module.latest_version.startswith("18.0."))
+
+    def test_document_types_are_tagged_once(self):
+        for code in ("pe_ruc", "pe_dni", "hn_rtn", "hn_identity", "passport", "foreign_id"):
+            types = self.IdType.search([("customs_document_code", "=", code)])
+            self.assertEqual(len(types), 1, code)
+        self.assertEqual(self.type_ruc.country_id, self.pe)
+        self.assertTrue(self.type_ruc.is_vat)
+        self.assertEqual(self.type_rtn.country_id, self.hn)
+
+    def test_seeded_catalogs(self):
+        self.assertEqual(
+            set(self.env["res.partner.customer.category"].search([]).mapped("code")) >= {"PRO", "NORMAL"},
+            True,
+        )
+        self.assertIn("EXTERNO", self.env["res.partner.customer.class"].search([]).mapped("code"))
+
+    def test_customer_views_load(self):
+        Partner = self.env["res.partner"].with_user(self.user_view)
+        action = self.env.ref("clientes_aduanas.res_partner_action_customer")
+        views = Partner.get_views([(v.view_id.id, v.view_mode) for v in action.view_ids] + [(False, "form"), (False, "search")])
+        self.assertIn("customer_state", views["views"]["list"]["arch"])
+
+    def test_menu_visible_only_with_view_permission(self):
+        root = self.env.ref("clientes_aduanas.clientes_aduanas_menu_root")
+        Menu = self.env["ir.ui.menu"]
+        self.assertIn(root.id, Menu.with_user(self.user_view)._visible_menu_ids())
+        self.assertIn(root.id, Menu.with_user(self.user_manager)._visible_menu_ids())
+        self.assertNotIn(root.id, Menu.with_user(self.user_plain)._visible_menu_ids())
+        config = self.env.ref("clientes_aduanas.clientes_aduanas_menu_config")
+        self.assertNotIn(config.id, Menu.with_user(self.user_view)._visible_menu_ids())

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# Shared by run.sh, test.sh, lint.sh and the benchmarks: finds Python, Odoo and
+# PostgreSQL, and prepares the virtualenv. Sourced, never executed.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VAR_DIR="$ROOT/.var"                 # ignored: configs, logs, private PG cluster
+VENV="${VENV:-$ROOT/.venv}"
+mkdir -p "$VAR_DIR"
+
+die() { printf '\nERROR: %s\n' "$*" >&2; exit 2; }
+info() { printf '==> %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------- Python
+find_python() {
+  local c
+  for c in "${PYTHON:-}" python3.11 python3.12 python3.10 python3; do
+    [ -n "$c" ] || continue
+    command -v "$c" >/dev/null 2>&1 || continue
+    if "$c" -c 'import sys; sys.exit(not ((3, 10) <= sys.version_info[:2] <= (3, 12)))' 2>/dev/null; then
+      command -v "$c"; return 0
+    fi
+  done
+  die "Python 3.10-3.12 not found (Odoo 18.0 supports these). Install one or set PYTHON=/path/to/python3.11."
+}
+
+# ---------------------------------------------------------------- Odoo
+# An Odoo 18.0 source tree: $ODOO_SRC, else an importable `odoo` package, else
+# the usual install places. We never ship or build Odoo ourselves.
+is_odoo18_tree() {
+  [ -f "$1/odoo/release.py" ] && [ -d "$1/odoo/addons/base" ] &&
+    grep -qE "^version_info = \(18, 0," "$1/odoo/release.py"
+}
+
+find_odoo() {
+  local d py
+  if [ -n "${ODOO_SRC:-}" ]; then
+    is_odoo18_tree "$ODOO_SRC" || die "ODOO_SRC=$ODOO_SRC is not an Odoo 18.0 source tree (no odoo/release.py with version 18.0)."
+    (cd "$ODOO_SRC" && pwd); return 0
+  fi
+  for py in "$VENV/bin/python" "$(find_python)"; do
+    [ -x "$py" ] || continue
+    d=$("$py" -c 'import os, odoo, odoo.release as r; assert r.version_info[:2] == (18, 0); print(os.path.dirname(os.path.dirname(odoo.__file__)))' 2>/dev/null) || continue
+    is_odoo18_tree "$d" && { echo "$d"; return 0; }
+  done
+  for d in /opt/odoo-18.0 /opt/odoo18 /opt/odoo /usr/local/src/odoo /srv/odoo "$HOME/odoo-18.0" "$HOME/odoo" "$ROOT/../odoo"; do
+    is_odoo18_tree "$d" && { (cd "$d" && pwd); return 0; }
+  done
+  die "Odoo 18.0 not found.
+  Looked at: \$ODOO_SRC, an importable 'odoo' package, /opt/odoo-18.0, /opt/odoo18, /opt/odoo, /usr/local/src/odoo, /srv/odoo, ~/odoo-18.0, ~/odoo, ../odoo.
+  Provide one, for example on a machine with internet access:
+      git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo /opt/odoo-18.0
+  or point to an existing tree:  ODOO_SRC=/path/to/odoo make test"
+}
+
+# ---------------------------------------------------------------- virtualenv
+# Odoo's own requirements, adapted to what builds on Python 3.11 here:
+# cbor2 5.4.2 does not build (a newer release works); python-ldap is only
+# needed by auth_ldap and needs system headers.
+odoo_requirements() {
+  sed -e 's/^cbor2==5\.4\.2.*/cbor2>=5.6,<6/' -e '/^python-ldap/d' "$1/requirements.txt"
+}
+
+ensure_venv() {
+  local odoo_src=$1 py stamp want
+  py=$(find_python)
+  [ -x "$VENV/bin/python" ] || { info "creating virtualenv $VENV"; "$py" -m venv "$VENV"; }
+  want=$( { odoo_requirements "$odoo_src"; cat "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt"; echo "$odoo_src"; } | sha256sum | cut -c1-16)
+  stamp="$VENV/.clientes_aduanas-$want"
+  if [ ! -f "$stamp" ]; then
+    info "installing Python dependencies into $VENV (only when requirements change)"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip wheel setuptools
+    odoo_requirements "$odoo_src" > "$VAR_DIR/odoo-requirements.txt"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+      -r "$VAR_DIR/odoo-requirements.txt" -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
+    # OCA addons as packaged on PyPI; Odoo is not pip-installed, hence --no-deps.
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -r "$ROOT/requirements-oca.txt"
+    rm -f "$VENV"/.clientes_aduanas-*
+    touch "$stamp"
+  fi
+  # Make the found Odoo importable (pytest-odoo imports it) without copying it.
+  local site
+  site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  echo "$odoo_src" > "$site/odoo-src.pth"
+}
+
+oca_addons_path() {
+  "$VENV/bin/python" - <<'PY'
+import os, sysconfig
+p = os.path.join(sysconfig.get_paths()["purelib"], "odoo", "addons")
+print(p if os.path.isdir(p) else "")
+PY
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+# Odoo refuses the `postgres` superuser, so it connects as a dedicated role.
+PGHOST="${PGHOST:-127.0.0.1}"
+PGPORT="${PGPORT:-5432}"
+DB_USER="${DB_USER:-odoo}"
+DB_PASSWORD="${DB_PASSWORD:-odoo}"
+export PGHOST PGPORT
+
+pg_answers() {
+  pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null
+}
+
+pg_admin_psql() {
+  # Runs psql as a PostgreSQL superuser of the cluster we started or found.
+  if [ -n "${PRIVATE_PG:-}" ]; then
+    psql -h "$VAR_DIR/pg" -p "$PGPORT" -d postgres -v ON_ERROR_STOP=1 -qAt "$@"
+  elif [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- env -u PGHOST psql -p "$PGPORT" -d postgres -v ON_ERROR_STOP=1 -qAt "$@"
+  else
+    sudo -n -u postgres env -u PGHOST psql -p "$PGPORT" -d postgres -v ON_ERROR_STOP=1 -qAt "$@"
+  fi
+}
+
+ensure_postgres() {
+  command -v pg_isready >/dev/null || die "PostgreSQL client tools not found. Install PostgreSQL 13+ (Debian: apt-get install postgresql)."
+  if ! pg_answers; then
+    if [ "$(id -u)" = 0 ] && command -v pg_lsclusters >/dev/null; then
+      # Debian's cluster: pg_ctlcluster runs the server as the postgres user,
+      # which is what PostgreSQL requires (it refuses to run as root).
+      local ver name
+      read -r ver name < <(pg_lsclusters -h | awk -v p="$PGPORT" '$3 == p {print $1, $2; exit}')
+      [ -n "${ver:-}" ] || die "no PostgreSQL cluster on port $PGPORT (pg_lsclusters). Create one: pg_createcluster 15 main --start"
+      info "starting PostgreSQL cluster $ver/$name on port $PGPORT"
+      pg_ctlcluster "$ver" "$name" start || die "could not start PostgreSQL $ver/$name; see /var/log/postgresql/"
+    elif [ "$(id -u)" != 0 ]; then
+      # Not root: a private cluster owned by the current user, under .var/.
+      local bindir
+      bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+      [ -n "$bindir" ] || bindir=$(dirname "$(command -v initdb || echo /nonexistent/x)")
+      [ -x "$bindir/initdb" ] || die "PostgreSQL server binaries (initdb) not found and no server answers on $PGHOST:$PGPORT."
+      PRIVATE_PG=1; export PRIVATE_PG
+      if [ ! -f "$VAR_DIR/pgdata/PG_VERSION" ]; then
+        info "initialising a private PostgreSQL cluster in $VAR_DIR/pgdata"
+        "$bindir/initdb" -q -D "$VAR_DIR/pgdata" -U "$(id -un)" --auth=trust >/dev/null
+      fi
+      mkdir -p "$VAR_DIR/pg"
+      "$bindir/pg_ctl" -D "$VAR_DIR/pgdata" -l "$VAR_DIR/pg.log" -w \
+        -o "-p $PGPORT -k $VAR_DIR/pg -c listen_addresses=127.0.0.1" start >/dev/null ||
+        die "could not start the private PostgreSQL cluster; see $VAR_DIR/pg.log"
+    else
+      die "no PostgreSQL server answers on $PGHOST:$PGPORT and none could be started."
+    fi
+    local i
+    for i in $(seq 1 30); do pg_answers && break; sleep 1; done
+    pg_answers || die "PostgreSQL did not come up on $PGHOST:$PGPORT."
+  fi
+  # The role Odoo uses: may create databases, is not a superuser.
+  if ! PGPASSWORD="$DB_PASSWORD" psql -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -d postgres -qAtc 'select 1' >/dev/null 2>&1; then
+    info "creating PostgreSQL role $DB_USER (CREATEDB, not superuser)"
+    pg_admin_psql -c "DO \$\$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
+          CREATE ROLE \"$DB_USER\" LOGIN CREATEDB NOSUPERUSER PASSWORD '$DB_PASSWORD';
+        ELSE
+          ALTER ROLE \"$DB_USER\" LOGIN CREATEDB NOSUPERUSER PASSWORD '$DB_PASSWORD';
+        END IF; END \$\$;" ||
+      die "could not create the PostgreSQL role $DB_USER; create it yourself: CREATE ROLE $DB_USER LOGIN CREATEDB PASSWORD '...'"
+    PGPASSWORD="$DB_PASSWORD" psql -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -d postgres -qAtc 'select 1' >/dev/null ||
+      die "PostgreSQL role $DB_USER cannot log in on $PGHOST:$PGPORT (check pg_hba.conf)."
+  fi
+}
+
+# ---------------------------------------------------------------- Odoo config
+write_odoo_conf() {
+  local conf=$1 odoo_src=$2 db=$3 paths d
+  paths="$odoo_src/odoo/addons"
+  [ -d "$odoo_src/addons" ] && paths="$paths,$odoo_src/addons"
+  d=$(oca_addons_path); [ -n "$d" ] && paths="$paths,$d"
+  cat > "$conf" <<CONF
+[options]
+addons_path = $paths,$ROOT
+data_dir = $VAR_DIR/filestore
+db_host = $PGHOST
+db_port = $PGPORT
+db_user = $DB_USER
+db_password = $DB_PASSWORD
+db_name = $db
+dbfilter = ^$db\$
+list_db = False
+without_demo = False
+http_interface = 127.0.0.1
+log_level = warn
+CONF
+}
+
+setup_all() {
+  ODOO_SRC=$(find_odoo)
+  export ODOO_SRC
+  info "Odoo 18.0 found at $ODOO_SRC"
+  ensure_venv "$ODOO_SRC"
+  ensure_postgres
+  info "PostgreSQL answers on $PGHOST:$PGPORT ($(PGPASSWORD=$DB_PASSWORD psql -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -d postgres -qAtc 'show server_version'))"
+}
+
+odoo_bin() {
+  "$VENV/bin/python" "$ODOO_SRC/odoo-bin" "$@"
+}
+
+drop_db() {
+  PGPASSWORD="$DB_PASSWORD" dropdb -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" --if-exists --force "$1"
+}
