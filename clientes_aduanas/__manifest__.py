@@ -22,7 +22,7 @@
         "queue_job",
     ],
     "external_dependencies": {
-        "python": ["openpyxl", "requests", "stdnum", "phonenumbers"],
+        "python": ["openpyxl", "requests", "python-stdnum", "phonenumbers"],
     },
     "data": [
         "security/clientes_aduanas_security.xml",
