@@ -9,7 +9,6 @@
     "author": "clientes_aduanas developers",
     "license": "LGPL-3",
     "application": True,
-    "installable": True,
     "depends": [
         # Partner screens, chatter and the "Contactos" app.
         "contacts",

@@ -28,7 +28,9 @@ class TestInstall(ClientesAduanasCase):
     def test_customer_views_load(self):
         Partner = self.env["res.partner"].with_user(self.user_view)
         action = self.env.ref("clientes_aduanas.res_partner_action_customer")
-        views = Partner.get_views([(v.view_id.id, v.view_mode) for v in action.view_ids] + [(False, "form"), (False, "search")])
+        views = Partner.get_views(
+            [(v.view_id.id, v.view_mode) for v in action.view_ids] + [(False, "form"), (False, "search")]
+        )
         self.assertIn("customer_state", views["views"]["list"]["arch"])
 
     def test_menu_visible_only_with_view_permission(self):
