@@ -3,4 +3,7 @@ from . import res_partner_customer_category
 from . import res_partner_customer_class
 from . import res_partner
 from . import res_company
+from . import res_country_state
 from . import res_config_settings
+from . import sale_order
+from . import account_move

@@ -1,4 +1,69 @@
+import phonenumbers
+from psycopg2 import errors as pg_errors
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import email_normalize
+from odoo.tools.sql import index_exists
+
+from ..tools import document_number as dn
+
+GROUP = "clientes_aduanas.clientes_aduanas_group_%s"
+
+# Fields that make up a customer's master data: changing them on a registered
+# customer needs the "edit" permission. Odoo's own bookkeeping writes
+# (customer_rank, message_*, activity_*, commercial sync...) stay free.
+CUSTOMER_MASTER_FIELDS = {
+    "name",
+    "vat",
+    "l10n_latam_identification_type_id",
+    "company_type",
+    "is_company",
+    "street",
+    "street2",
+    "city",
+    "state_id",
+    "zip",
+    "country_id",
+    "email",
+    "phone",
+    "mobile",
+    "website",
+    "comment",
+    "customer_state",
+    "customer_category_id",
+    "customer_class_id",
+    "detraction_required",
+    "phone_is_whatsapp",
+    "notification_emails",
+    "notification_whatsapp",
+    "billing_email",
+    "customer_description",
+}
+# Fields whose values the registered-customer rules look at.
+CUSTOMER_RULE_FIELDS = (
+    "is_registered_customer",
+    "name",
+    "vat",
+    "l10n_latam_identification_type_id",
+    "street",
+    "city",
+    "state_id",
+    "country_id",
+    "email",
+    "phone",
+    "notification_emails",
+    "notification_whatsapp",
+    "billing_email",
+    "parent_id",
+)
+EMAIL_INDEX = "res_partner_registered_customer_email_uniq"
+DOCUMENT_INDEX = "res_partner_registered_customer_document_uniq"
+OPERATIONS_CONTACT_INDEX = "res_partner_operations_contact_uniq"
+
+
+def _split_list(value):
+    return [item.strip() for item in (value or "").replace(";", ",").split(",") if item.strip()]
 
 
 class ResPartner(models.Model):
@@ -26,19 +91,17 @@ class ResPartner(models.Model):
         help="A suspended customer is archived: it disappears from searches and "
         "selection lists and cannot be used for new operations; its history is kept.",
     )
-    suspension_reason = fields.Char(string="Suspension Reason", copy=False, tracking=True)
+    suspension_reason = fields.Char(copy=False, tracking=True)
     suspension_date = fields.Datetime(string="Suspended On", copy=False, readonly=True)
-    suspended_by_id = fields.Many2one("res.users", string="Suspended By", copy=False, readonly=True)
+    suspended_by_id = fields.Many2one("res.users", copy=False, readonly=True)
     customer_category_id = fields.Many2one(
         "res.partner.customer.category",
-        string="Customer Category",
         index=True,
         tracking=True,
         ondelete="restrict",
     )
     customer_class_id = fields.Many2one(
         "res.partner.customer.class",
-        string="Customer Class",
         index=True,
         tracking=True,
         ondelete="restrict",
@@ -74,6 +137,16 @@ class ResPartner(models.Model):
         related="l10n_latam_identification_type_id.customs_document_code",
         string="Document Rule",
     )
+    ruc_dni = fields.Char(
+        string="DNI in RUC",
+        compute="_compute_ruc_dni",
+        help="A RUC starting with 10 belongs to a natural person: its digits 3 to 10 are the person's DNI.",
+    )
+
+    @api.depends("vat", "l10n_latam_identification_type_id")
+    def _compute_ruc_dni(self):
+        for partner in self:
+            partner.ruc_dni = (partner.customs_document_code == dn.PE_RUC and dn.ruc_to_dni(partner.vat)) or False
 
     @api.model
     def _commercial_fields(self):
@@ -83,3 +156,556 @@ class ResPartner(models.Model):
             "customer_class_id",
             "detraction_required",
         ]
+
+    # ------------------------------------------------------------------
+    # Database guarantees
+    # ------------------------------------------------------------------
+    def _auto_init(self):
+        res = super()._auto_init()
+        cr = self.env.cr
+        # Partial indexes: only registered customers must be unique, so
+        # installing on a database full of ordinary duplicate partners works.
+        if not index_exists(cr, EMAIL_INDEX):
+            cr.execute(
+                f"""CREATE UNIQUE INDEX {EMAIL_INDEX} ON res_partner (lower(btrim(email)))
+                     WHERE is_registered_customer AND email IS NOT NULL AND btrim(email) != ''"""
+            )
+        if not index_exists(cr, DOCUMENT_INDEX):
+            cr.execute(
+                f"""CREATE UNIQUE INDEX {DOCUMENT_INDEX} ON res_partner (l10n_latam_identification_type_id, vat)
+                     WHERE is_registered_customer AND vat IS NOT NULL"""
+            )
+        if not index_exists(cr, OPERATIONS_CONTACT_INDEX):
+            cr.execute(
+                f"""CREATE UNIQUE INDEX {OPERATIONS_CONTACT_INDEX} ON res_partner (parent_id)
+                     WHERE is_operations_contact AND parent_id IS NOT NULL AND active"""
+            )
+        # Searching customers by e-mail uses the same expression as the index.
+        if not index_exists(cr, "res_partner_lower_email_idx"):
+            cr.execute("CREATE INDEX res_partner_lower_email_idx ON res_partner (lower(btrim(email)))")
+        return res
+
+    # ------------------------------------------------------------------
+    # Validation shared by the constraints, the import and the lookup
+    # ------------------------------------------------------------------
+    @api.model
+    def _document_error_message(self, err, type_name=None):
+        """Spanish-translatable text for a :class:`DocumentNumberError`."""
+        p = dict(err.params, type=type_name or self.env._("document"))
+        messages = {
+            "empty": self.env._("The %(type)s number is required.", **p),
+            "digits_only": self.env._("The %(type)s number must contain only digits.", **p),
+            "length": self.env._(
+                "The %(type)s number must have %(length)s digits (it has %(actual)s).",
+                **p,
+            ),
+            "ruc_prefix": self.env._(
+                "A RUC must start with %(allowed)s; %(prefix)s is not a prefix SUNAT issues.",
+                **p,
+            ),
+            "check_digit": self.env._(
+                "The %(type)s number has a wrong check digit: please verify it.",
+                **p,
+            ),
+            "hn_department": self.env._(
+                "An identity card number starts with the department code 01 to 18; %(code)s is not one.",
+                **p,
+            ),
+            "hn_year": self.env._(
+                "Digits 5 to 8 of an identity card number are the registration year; %(year)s is not plausible.",
+                **p,
+            ),
+            "alphanumeric": self.env._(
+                "The %(type)s number must have %(min)s to %(max)s letters or digits.",
+                **p,
+            ),
+        }
+        return messages.get(err.rule, self.env._("The %(type)s number is not valid.", **p))
+
+    @api.model
+    def _normalize_whatsapp(self, number, country_code):
+        parsed = phonenumbers.parse(number, (country_code or "PE").upper())
+        if not phonenumbers.is_possible_number(parsed) or not phonenumbers.is_valid_number(parsed):
+            raise phonenumbers.NumberParseException(phonenumbers.NumberParseException.NOT_A_NUMBER, number)
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+    @api.model
+    def _customer_validate_vals(self, vals, country=None):
+        """Check the values of one registered customer without writing.
+
+        :param dict vals: res.partner values as a form, an import row or a
+            lookup would produce them (many2one as ids).
+        :param country: res.country record of the customer, when ``vals`` has
+            no ``country_id``.
+        :return: ``(normalized_vals, errors)``, ``errors`` a list of
+            ``(field_name, message)`` naming every problem found.
+        """
+        vals = dict(vals)
+        errors = []
+        if vals.get("country_id"):
+            country = self.env["res.country"].browse(vals["country_id"])
+        id_type = self.env["l10n_latam.identification.type"].browse(vals.get("l10n_latam_identification_type_id") or [])
+        if not country and id_type.country_id:
+            country = id_type.country_id
+        honduras = bool(country) and country.code == "HN"
+
+        required = [
+            ("name", self.env._("The name or company name is required.")),
+            ("l10n_latam_identification_type_id", self.env._("The document type is required.")),
+            ("street", self.env._("The address is required.")),
+            ("email", self.env._("The e-mail is required.")),
+            ("phone", self.env._("The phone number is required.")),
+        ]
+        if honduras:
+            required += [
+                ("city", self.env._("The city is required for customers in Honduras.")),
+                ("state_id", self.env._("The department is required for customers in Honduras.")),
+            ]
+        for field_name, message in required:
+            value = vals.get(field_name)
+            if not value or (isinstance(value, str) and not value.strip()):
+                errors.append((field_name, message))
+
+        vat = vals.get("vat")
+        if id_type or vat:
+            try:
+                vals["vat"] = dn.validate(id_type.customs_document_code, vat)
+            except dn.DocumentNumberError as err:
+                errors.append(("vat", self._document_error_message(err, id_type.name)))
+
+        for field_name in ("email", "billing_email"):
+            value = vals.get(field_name)
+            if value and value.strip():
+                normalized = email_normalize(value.strip(), strict=True)
+                if not normalized or normalized != value.strip().lower():
+                    errors.append(
+                        (field_name, self.env._("%(email)s is not a valid e-mail address.", email=value.strip()))
+                    )
+                else:
+                    vals[field_name] = value.strip()
+
+        if vals.get("notification_emails"):
+            items = []
+            for item in _split_list(vals["notification_emails"]):
+                normalized = email_normalize(item, strict=True)
+                if not normalized:
+                    errors.append(
+                        (
+                            "notification_emails",
+                            self.env._("Notification e-mail %(email)s is not a valid address.", email=item),
+                        )
+                    )
+                items.append(normalized or item)
+            vals["notification_emails"] = ", ".join(items)
+
+        if vals.get("notification_whatsapp"):
+            items = []
+            for item in _split_list(vals["notification_whatsapp"]):
+                try:
+                    items.append(self._normalize_whatsapp(item, country.code if country else None))
+                except phonenumbers.NumberParseException:
+                    errors.append(
+                        (
+                            "notification_whatsapp",
+                            self.env._("WhatsApp number %(number)s is not a valid phone number.", number=item),
+                        )
+                    )
+                    items.append(item)
+            vals["notification_whatsapp"] = ", ".join(items)
+        return vals, errors
+
+    @api.model
+    def _find_duplicate_customers(self, vals_list, exclude_ids=()):
+        """Existing registered customers (suspended included) sharing the
+        e-mail or the document type and number of each values dict.
+
+        One query for the whole batch. Returns a list, aligned with
+        ``vals_list``, of ``(field_name, partner)`` or ``False``.
+        """
+        emails = {(v.get("email") or "").strip().lower() for v in vals_list} - {""}
+        vats = {v.get("vat") for v in vals_list if v.get("vat")}
+        if not emails and not vats:
+            return [False] * len(vals_list)
+        self.flush_model(["email", "vat", "l10n_latam_identification_type_id", "is_registered_customer"])
+        self.env.cr.execute(
+            """SELECT id, lower(btrim(email)), l10n_latam_identification_type_id, vat
+                 FROM res_partner
+                WHERE is_registered_customer
+                  AND id != ALL(%s)
+                  AND (lower(btrim(email)) = ANY(%s) OR vat = ANY(%s))""",
+            [list(exclude_ids), list(emails), list(vats)],
+        )
+        by_email, by_document = {}, {}
+        for partner_id, email, type_id, vat in self.env.cr.fetchall():
+            if email:
+                by_email.setdefault(email, partner_id)
+            by_document.setdefault((type_id, vat), partner_id)
+        result = []
+        for vals in vals_list:
+            key = (vals.get("l10n_latam_identification_type_id"), vals.get("vat"))
+            email = (vals.get("email") or "").strip().lower()
+            if key[1] and key in by_document:
+                result.append(("vat", self.browse(by_document[key]).sudo().with_context(active_test=False)))
+            elif email and email in by_email:
+                result.append(("email", self.browse(by_email[email]).sudo().with_context(active_test=False)))
+            else:
+                result.append(False)
+        return result
+
+    @api.model
+    def _duplicate_message(self, field_name, partner):
+        if field_name == "email":
+            return self.env._("A customer with this e-mail already exists: %(name)s", name=partner.display_name)
+        return self.env._(
+            "A customer with this document type and number already exists: %(name)s",
+            name=partner.display_name,
+        )
+
+    def _customer_record_vals(self):
+        self.ensure_one()
+        return {
+            "name": self.name,
+            "l10n_latam_identification_type_id": self.l10n_latam_identification_type_id.id,
+            "vat": self.vat,
+            "street": self.street,
+            "city": self.city,
+            "state_id": self.state_id.id,
+            "country_id": self.country_id.id,
+            "email": self.email,
+            "phone": self.phone,
+            "billing_email": self.billing_email,
+            "notification_emails": self.notification_emails,
+            "notification_whatsapp": self.notification_whatsapp,
+        }
+
+    @api.constrains(*CUSTOMER_RULE_FIELDS)
+    def _check_registered_customer(self):
+        customers = self.filtered("is_registered_customer")
+        for partner in customers:
+            if partner.parent_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s is a contact of another customer and cannot be a registered customer itself.",
+                        name=partner.display_name,
+                    )
+                )
+            normalized, errors = self._customer_validate_vals(partner._customer_record_vals())
+            if errors:
+                raise ValidationError(
+                    self.env._("Customer %(name)s:", name=partner.display_name or "")
+                    + "\n"
+                    + "\n".join(f"- {message}" for _field, message in errors)
+                )
+        # One query for the batch; the unique indexes are the real guarantee.
+        duplicates = self._find_duplicate_customers(
+            [p._customer_record_vals() for p in customers], exclude_ids=customers.ids
+        )
+        for duplicate in duplicates:
+            if duplicate:
+                raise ValidationError(self._duplicate_message(*duplicate))
+
+    @api.constrains("is_operations_contact", "parent_id")
+    def _check_single_operations_contact(self):
+        parents = self.filtered(lambda p: p.is_operations_contact and p.parent_id).parent_id
+        if not parents:
+            return
+        groups = self._read_group(
+            [("parent_id", "in", parents.ids), ("is_operations_contact", "=", True)],
+            ["parent_id"],
+            ["__count"],
+        )
+        for parent, count in groups:
+            if count > 1:
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s already has a main operations contact: uncheck it there first.",
+                        name=parent.display_name,
+                    )
+                )
+
+    def check_vat(self):
+        # base_vat (pulled in by l10n_pe for instance) would reject SUNAT's
+        # RUC prefix 16 through python-stdnum; our own rules validate these.
+        governed = self.filtered(lambda p: p.is_registered_customer and p.customs_document_code)
+        return super(ResPartner, self - governed).check_vat()
+
+    # ------------------------------------------------------------------
+    # Permissions (view / create / edit / delete registered customers)
+    # ------------------------------------------------------------------
+    def _check_customer_permission(self, operation):
+        if self.env.su:
+            return
+        group = {"create": "create", "write": "edit", "unlink": "delete"}[operation]
+        if not self.env.user.has_group(GROUP % group):
+            messages = {
+                "create": self.env._("You are not allowed to register customers (permission: Customers: Create)."),
+                "write": self.env._("You are not allowed to edit registered customers (permission: Customers: Edit)."),
+                "unlink": self.env._(
+                    "You are not allowed to delete registered customers (permission: Customers: Delete)."
+                ),
+            }
+            raise AccessError(messages[operation])
+
+    # ------------------------------------------------------------------
+    # ORM overrides
+    # ------------------------------------------------------------------
+    @api.model
+    def _prepare_customer_vals(self, vals):
+        """Normalise what can be normalised before saving (document number,
+        e-mail lists, WhatsApp numbers) and infer the person type from a RUC;
+        what stays invalid is reported by the constraint."""
+        type_id = vals.get("l10n_latam_identification_type_id")
+        code = type_id and self.env["l10n_latam.identification.type"].browse(type_id).customs_document_code
+        if vals.get("vat"):
+            try:
+                vals["vat"] = dn.validate(code, vals["vat"])
+            except dn.DocumentNumberError:
+                vals["vat"] = dn.normalize(vals["vat"]) or vals["vat"]
+        if code == dn.PE_RUC and "is_company" not in vals and "company_type" not in vals and vals.get("vat"):
+            inferred = dn.ruc_company_type(vals["vat"])
+            if inferred:
+                vals["is_company"] = inferred == "company"
+        for field_name in ("email", "billing_email"):
+            if isinstance(vals.get(field_name), str):
+                vals[field_name] = vals[field_name].strip()
+        if vals.get("notification_emails"):
+            vals["notification_emails"] = ", ".join(
+                email_normalize(item, strict=True) or item for item in _split_list(vals["notification_emails"])
+            )
+        if vals.get("notification_whatsapp"):
+            country = self.env["res.country"].browse(vals.get("country_id") or [])
+            items = []
+            for item in _split_list(vals["notification_whatsapp"]):
+                try:
+                    items.append(self._normalize_whatsapp(item, country.code))
+                except phonenumbers.NumberParseException:
+                    items.append(item)
+            vals["notification_whatsapp"] = ", ".join(items)
+        return vals
+
+    def _raise_friendly_unique_violation(self, exc):
+        constraint = exc.diag.constraint_name
+        if constraint == EMAIL_INDEX:
+            raise ValidationError(
+                self.env._("A customer with this e-mail already exists (it may have just been registered by another user).")
+            ) from exc
+        if constraint == DOCUMENT_INDEX:
+            raise ValidationError(
+                self.env._(
+                    "A customer with this document type and number already exists "
+                    "(it may have just been registered by another user)."
+                )
+            ) from exc
+        if constraint == OPERATIONS_CONTACT_INDEX:
+            raise ValidationError(self.env._("A customer can have only one main operations contact.")) from exc
+        raise exc
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        registered = [vals for vals in vals_list if vals.get("is_registered_customer")]
+        if registered:
+            self._check_customer_permission("create")
+            for vals in registered:
+                self._prepare_customer_vals(vals)
+            try:
+                with self.env.cr.savepoint():
+                    return super().create(vals_list)
+            except (pg_errors.UniqueViolation, pg_errors.ExclusionViolation) as exc:
+                self._raise_friendly_unique_violation(exc)
+        if any(vals.get("is_operations_contact") for vals in vals_list):
+            try:
+                with self.env.cr.savepoint():
+                    return super().create(vals_list)
+            except pg_errors.UniqueViolation as exc:
+                self._raise_friendly_unique_violation(exc)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        registering = vals.get("is_registered_customer") and self.filtered(lambda p: not p.is_registered_customer)
+        if registering:
+            registering._check_customer_permission("create")
+        customers = self.filtered("is_registered_customer")
+        if customers and CUSTOMER_MASTER_FIELDS.intersection(vals):
+            customers._check_customer_permission("write")
+        if not (customers or registering or vals.get("is_operations_contact")):
+            return super().write(vals)
+        if customers or registering:
+            vals = dict(vals)
+            if "vat" in vals and "l10n_latam_identification_type_id" not in vals and len(self) == 1:
+                vals["l10n_latam_identification_type_id"] = self.l10n_latam_identification_type_id.id
+                vals = self._prepare_customer_vals(vals)
+                vals.pop("l10n_latam_identification_type_id")
+            else:
+                vals = self._prepare_customer_vals(vals)
+        try:
+            with self.env.cr.savepoint():
+                return super().write(vals)
+        except (pg_errors.UniqueViolation, pg_errors.ExclusionViolation) as exc:
+            self._raise_friendly_unique_violation(exc)
+
+    def unlink(self):
+        if self.filtered("is_registered_customer"):
+            self._check_customer_permission("unlink")
+        return super().unlink()
+
+    # ------------------------------------------------------------------
+    # Delete protection: suspend instead of deleting a customer with history
+    # ------------------------------------------------------------------
+    def _customer_operation_counts(self):
+        """{commercial partner id: {label: count}} of the documents that
+        forbid deleting, grouped per source in one query each."""
+        commercial = self.commercial_partner_id
+        sources = [
+            ("sale.order", "partner_id.commercial_partner_id", self.env._("quotations/sale orders")),
+            ("account.move", "commercial_partner_id", self.env._("invoices")),
+            ("account.payment", "partner_id.commercial_partner_id", self.env._("payments")),
+            ("customs.file", "partner_id.commercial_partner_id", self.env._("customs files")),
+        ]
+        counts = {}
+        for model, path, label in sources:
+            if model not in self.env:
+                continue
+            Model = self.env[model].sudo().with_context(active_test=False)
+            domain = [(path, "in", commercial.ids)]
+            if model == "account.move":
+                domain.append(("move_type", "!=", "entry"))
+            for partner, count in Model._read_group(domain, [path], ["__count"]):
+                counts.setdefault(partner.id, {})[label] = count
+        return counts
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_customer_with_operations(self):
+        customers = self.filtered(lambda p: p.is_registered_customer or p.parent_id.is_registered_customer)
+        if not customers:
+            return
+        counts = customers._customer_operation_counts()
+        for partner in customers:
+            found = counts.get(partner.commercial_partner_id.id)
+            if found:
+                raise UserError(
+                    self.env._(
+                        "%(name)s cannot be deleted because it has %(what)s. "
+                        "Suspend the customer instead: its history is kept.",
+                        name=partner.commercial_partner_id.display_name,
+                        what=", ".join(f"{count} {label}" for label, count in found.items()),
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Operations: suspended customers cannot be used
+    # ------------------------------------------------------------------
+    def _check_can_be_used_in_operation(self):
+        """Raise when a partner (or the company it belongs to) is a
+        suspended registered customer. Reads archived records on purpose:
+        the id may come straight from an import or an RPC call."""
+        commercial = self.sudo().with_context(active_test=False).commercial_partner_id
+        suspended = commercial.filtered(lambda p: p.is_registered_customer and p.customer_state == "suspended")
+        if suspended:
+            raise UserError(
+                self.env._(
+                    "Customer %(name)s is suspended and cannot be used for new operations. Reactivate it first.",
+                    name=suspended[0].display_name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_register_customer(self):
+        self.ensure_one()
+        self.write({"is_registered_customer": True, "customer_rank": max(self.customer_rank, 1)})
+        return self.env["ir.actions.act_window"]._for_xml_id("clientes_aduanas.res_partner_action_customer") | {
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("clientes_aduanas.res_partner_view_form_customer").id, "form")],
+        }
+
+    def action_open_suspend_wizard(self):
+        self._check_customer_permission("write")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Suspend Customer"),
+            "res_model": "customer.suspend.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.ids},
+        }
+
+    def _suspend(self, reason):
+        self._check_customer_permission("write")
+        now = fields.Datetime.now()
+        self.write(
+            {
+                "customer_state": "suspended",
+                "active": False,
+                "suspension_reason": reason,
+                "suspension_date": now,
+                "suspended_by_id": self.env.user.id,
+            }
+        )
+        for partner in self:
+            partner.message_post(
+                body=self.env._("Customer suspended by %(user)s. Reason: %(reason)s", user=self.env.user.name, reason=reason),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def action_reactivate(self):
+        self._check_customer_permission("write")
+        self.write(
+            {
+                "customer_state": "active",
+                "active": True,
+                "suspension_reason": False,
+                "suspension_date": False,
+                "suspended_by_id": False,
+            }
+        )
+        for partner in self:
+            partner.message_post(
+                body=self.env._("Customer reactivated by %(user)s.", user=self.env.user.name),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    # ------------------------------------------------------------------
+    # Onchanges (form)
+    # ------------------------------------------------------------------
+    @api.onchange("vat", "l10n_latam_identification_type_id")
+    def _onchange_customer_document(self):
+        if not self.is_registered_customer or not self.vat:
+            return None
+        code = self.customs_document_code
+        try:
+            self.vat = dn.validate(code, self.vat)
+        except dn.DocumentNumberError as err:
+            return {
+                "warning": {
+                    "title": self.env._("Document number"),
+                    "message": self._document_error_message(err, self.l10n_latam_identification_type_id.name),
+                }
+            }
+        if code == dn.PE_RUC:
+            self.company_type = dn.ruc_company_type(self.vat) or self.company_type
+            dni = dn.ruc_to_dni(self.vat)
+            dni_type = self.env["l10n_latam.identification.type"]._get_by_document_code(dn.PE_DNI)
+            person = dni and self.search(
+                [
+                    ("is_registered_customer", "=", True),
+                    ("l10n_latam_identification_type_id", "=", dni_type.id),
+                    ("vat", "=", dni),
+                ],
+                limit=1,
+            )
+            if person:
+                return {
+                    "warning": {
+                        "title": self.env._("Customer already registered with its DNI"),
+                        "message": self.env._(
+                            "This RUC belongs to the person with DNI %(dni)s, already registered as %(name)s. "
+                            "Update that customer's document to this RUC instead of creating a duplicate.",
+                            dni=dni,
+                            name=person.display_name,
+                        ),
+                    }
+                }
+        return None
