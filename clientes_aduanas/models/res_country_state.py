@@ -30,6 +30,12 @@ class ResCountryState(models.Model):
             xml_name = f"state_{country.code.lower()}_{code.lower()}"
             if not IrModelData.search_count([("module", "=", "base"), ("name", "=", xml_name)]):
                 IrModelData.create(
-                    {"module": "base", "name": xml_name, "model": self._name, "res_id": existing[code].id, "noupdate": True}
+                    {
+                        "module": "base",
+                        "name": xml_name,
+                        "model": self._name,
+                        "res_id": existing[code].id,
+                        "noupdate": True,
+                    }
                 )
         return True

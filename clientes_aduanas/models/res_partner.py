@@ -192,35 +192,26 @@ class ResPartner(models.Model):
     def _document_error_message(self, err, type_name=None):
         """Spanish-translatable text for a :class:`DocumentNumberError`."""
         p = dict(err.params, type=type_name or self.env._("document"))
+        _ = self.env._
+        # Built lazily: each text only gets the placeholders its rule provides.
         messages = {
-            "empty": self.env._("The %(type)s number is required.", **p),
-            "digits_only": self.env._("The %(type)s number must contain only digits.", **p),
-            "length": self.env._(
-                "The %(type)s number must have %(length)s digits (it has %(actual)s).",
-                **p,
+            "empty": lambda: _("The %(type)s number is required.", **p),
+            "digits_only": lambda: _("The %(type)s number must contain only digits.", **p),
+            "length": lambda: _("The %(type)s number must have %(length)s digits (it has %(actual)s).", **p),
+            "ruc_prefix": lambda: _("A RUC must start with %(allowed)s; %(prefix)s is not a prefix SUNAT issues.", **p),
+            "check_digit": lambda: _("The %(type)s number has a wrong check digit: please verify it.", **p),
+            "hn_department": lambda: _(
+                "An identity card number starts with the department code 01 to 18; %(code)s is not one.", **p
             ),
-            "ruc_prefix": self.env._(
-                "A RUC must start with %(allowed)s; %(prefix)s is not a prefix SUNAT issues.",
-                **p,
-            ),
-            "check_digit": self.env._(
-                "The %(type)s number has a wrong check digit: please verify it.",
-                **p,
-            ),
-            "hn_department": self.env._(
-                "An identity card number starts with the department code 01 to 18; %(code)s is not one.",
-                **p,
-            ),
-            "hn_year": self.env._(
+            "hn_year": lambda: _(
                 "Digits 5 to 8 of an identity card number are the registration year; %(year)s is not plausible.",
                 **p,
             ),
-            "alphanumeric": self.env._(
-                "The %(type)s number must have %(min)s to %(max)s letters or digits.",
-                **p,
-            ),
+            "alphanumeric": lambda: _("The %(type)s number must have %(min)s to %(max)s letters or digits.", **p),
         }
-        return messages.get(err.rule, self.env._("The %(type)s number is not valid.", **p))
+        if err.rule in messages:
+            return messages[err.rule]()
+        return _("The %(type)s number is not valid.", **p)
 
     @api.model
     def _normalize_whatsapp(self, number, country_code):
@@ -361,6 +352,30 @@ class ResPartner(models.Model):
             name=partner.display_name,
         )
 
+    @api.model
+    def _check_customer_duplicates(self, vals_list, exclude_ids=()):
+        """Refuse values that repeat, among themselves or against the
+        database, the e-mail or the document of a registered customer. One
+        query per batch, before writing, so the message can name the
+        existing customer; the unique indexes remain the guarantee against
+        concurrent transactions."""
+        seen_email, seen_document = {}, {}
+        for vals in vals_list:
+            email = (vals.get("email") or "").strip().lower()
+            document = (vals.get("l10n_latam_identification_type_id"), vals.get("vat"))
+            if email and email in seen_email:
+                raise ValidationError(
+                    self.env._("Two customers in the same operation share the e-mail %(email)s.", email=email)
+                )
+            if document[1] and document in seen_document:
+                raise ValidationError(
+                    self.env._("Two customers in the same operation share the document %(vat)s.", vat=document[1])
+                )
+            seen_email[email] = seen_document[document] = True
+        for duplicate in self._find_duplicate_customers(vals_list, exclude_ids=exclude_ids):
+            if duplicate:
+                raise ValidationError(self._duplicate_message(*duplicate))
+
     def _customer_record_vals(self):
         self.ensure_one()
         return {
@@ -396,13 +411,6 @@ class ResPartner(models.Model):
                     + "\n"
                     + "\n".join(f"- {message}" for _field, message in errors)
                 )
-        # One query for the batch; the unique indexes are the real guarantee.
-        duplicates = self._find_duplicate_customers(
-            [p._customer_record_vals() for p in customers], exclude_ids=customers.ids
-        )
-        for duplicate in duplicates:
-            if duplicate:
-                raise ValidationError(self._duplicate_message(*duplicate))
 
     @api.constrains("is_operations_contact", "parent_id")
     def _check_single_operations_contact(self):
@@ -487,7 +495,9 @@ class ResPartner(models.Model):
         constraint = exc.diag.constraint_name
         if constraint == EMAIL_INDEX:
             raise ValidationError(
-                self.env._("A customer with this e-mail already exists (it may have just been registered by another user).")
+                self.env._(
+                    "A customer with this e-mail already exists (it may have just been registered by another user)."
+                )
             ) from exc
         if constraint == DOCUMENT_INDEX:
             raise ValidationError(
@@ -507,6 +517,12 @@ class ResPartner(models.Model):
             self._check_customer_permission("create")
             for vals in registered:
                 self._prepare_customer_vals(vals)
+                if not vals.get("name"):
+                    # The database refuses a nameless partner before our
+                    # constraint could list everything that is missing.
+                    _vals, errors = self._customer_validate_vals(vals)
+                    raise ValidationError("\n".join(message for _field, message in errors))
+            self._check_customer_duplicates(registered)
             try:
                 with self.env.cr.savepoint():
                     return super().create(vals_list)
@@ -537,6 +553,11 @@ class ResPartner(models.Model):
                 vals.pop("l10n_latam_identification_type_id")
             else:
                 vals = self._prepare_customer_vals(vals)
+            if {"email", "vat", "l10n_latam_identification_type_id", "is_registered_customer"}.intersection(vals):
+                targets = customers | (registering or self.browse())
+                self._check_customer_duplicates(
+                    [{**partner._customer_record_vals(), **vals} for partner in targets], exclude_ids=targets.ids
+                )
         try:
             with self.env.cr.savepoint():
                 return super().write(vals)
@@ -556,21 +577,22 @@ class ResPartner(models.Model):
         forbid deleting, grouped per source in one query each."""
         commercial = self.commercial_partner_id
         sources = [
-            ("sale.order", "partner_id.commercial_partner_id", self.env._("quotations/sale orders")),
-            ("account.move", "commercial_partner_id", self.env._("invoices")),
-            ("account.payment", "partner_id.commercial_partner_id", self.env._("payments")),
-            ("customs.file", "partner_id.commercial_partner_id", self.env._("customs files")),
+            ("sale.order", self.env._("quotations/sale orders")),
+            ("account.move", self.env._("invoices")),
+            ("account.payment", self.env._("payments")),
+            ("customs.file", self.env._("customs files")),
         ]
         counts = {}
-        for model, path, label in sources:
+        for model, label in sources:
             if model not in self.env:
                 continue
             Model = self.env[model].sudo().with_context(active_test=False)
-            domain = [(path, "in", commercial.ids)]
+            domain = [("partner_id", "child_of", commercial.ids)]
             if model == "account.move":
                 domain.append(("move_type", "!=", "entry"))
-            for partner, count in Model._read_group(domain, [path], ["__count"]):
-                counts.setdefault(partner.id, {})[label] = count
+            for partner, count in Model._read_group(domain, ["partner_id"], ["__count"]):
+                found = counts.setdefault(partner.commercial_partner_id.id, {})
+                found[label] = found.get(label, 0) + count
         return counts
 
     @api.ondelete(at_uninstall=False)
@@ -645,7 +667,9 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.message_post(
-                body=self.env._("Customer suspended by %(user)s. Reason: %(reason)s", user=self.env.user.name, reason=reason),
+                body=self.env._(
+                    "Customer suspended by %(user)s. Reason: %(reason)s", user=self.env.user.name, reason=reason
+                ),
                 subtype_xmlid="mail.mt_note",
             )
 

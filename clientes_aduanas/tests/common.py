@@ -2,7 +2,7 @@ from odoo.tests import TransactionCase, new_test_user
 
 
 class ClientesAduanasCase(TransactionCase):
-    """Users with each permission, built once for the class."""
+    """Users with each permission and helpers to build valid customers."""
 
     @classmethod
     def setUpClass(cls):
@@ -21,4 +21,49 @@ class ClientesAduanasCase(TransactionCase):
         cls.user_create = new_test_user(cls.env, login="ca_create", groups=group % "create")
         cls.user_edit = new_test_user(cls.env, login="ca_edit", groups=group % "edit")
         cls.user_delete = new_test_user(cls.env, login="ca_delete", groups=group % "delete")
-        cls.user_manager = new_test_user(cls.env, login="ca_manager", groups=group % "manager")
+        cls.user_manager = new_test_user(
+            cls.env,
+            login="ca_manager",
+            groups=f"{group % 'manager'},sales_team.group_sale_salesman,account.group_account_invoice",
+        )
+        cls.state_lima = cls.env.ref("base.state_pe_15")
+        cls.state_cortes = cls.env.ref("base.state_hn_cr")
+
+    @classmethod
+    def _pe_vals(cls, **overrides):
+        vals = {
+            "name": "Importadora Lima S.A.C.",
+            "is_registered_customer": True,
+            "l10n_latam_identification_type_id": cls.type_ruc.id,
+            "vat": "20512345671",
+            "street": "Av. Arequipa 100",
+            "city": "Lima",
+            "state_id": cls.state_lima.id,
+            "country_id": cls.pe.id,
+            "email": "contacto@lima.example.pe",
+            "phone": "+51 1 4445555",
+        }
+        vals.update(overrides)
+        return vals
+
+    @classmethod
+    def _hn_vals(cls, **overrides):
+        vals = {
+            "name": "Exportadora Sula S.A.",
+            "is_registered_customer": True,
+            "is_company": True,
+            "l10n_latam_identification_type_id": cls.type_rtn.id,
+            "vat": "05019012345678",
+            "street": "Barrio Río de Piedras",
+            "city": "San Pedro Sula",
+            "state_id": cls.state_cortes.id,
+            "country_id": cls.hn.id,
+            "email": "ventas@sula.example.hn",
+            "phone": "+504 2550 0000",
+        }
+        vals.update(overrides)
+        return vals
+
+    @classmethod
+    def _create_customer(cls, **overrides):
+        return cls.env["res.partner"].create(cls._pe_vals(**overrides))
