@@ -3,7 +3,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import email_normalize
+from odoo.tools import SQL, email_normalize
 from odoo.tools.sql import index_exists
 
 from ..tools import document_number as dn
@@ -167,18 +167,27 @@ class ResPartner(models.Model):
         # installing on a database full of ordinary duplicate partners works.
         if not index_exists(cr, EMAIL_INDEX):
             cr.execute(
-                f"""CREATE UNIQUE INDEX {EMAIL_INDEX} ON res_partner (lower(btrim(email)))
-                     WHERE is_registered_customer AND email IS NOT NULL AND btrim(email) != ''"""
+                SQL(
+                    """CREATE UNIQUE INDEX %s ON res_partner (lower(btrim(email)))
+                        WHERE is_registered_customer AND email IS NOT NULL AND btrim(email) != ''""",
+                    SQL.identifier(EMAIL_INDEX),
+                )
             )
         if not index_exists(cr, DOCUMENT_INDEX):
             cr.execute(
-                f"""CREATE UNIQUE INDEX {DOCUMENT_INDEX} ON res_partner (l10n_latam_identification_type_id, vat)
-                     WHERE is_registered_customer AND vat IS NOT NULL"""
+                SQL(
+                    """CREATE UNIQUE INDEX %s ON res_partner (l10n_latam_identification_type_id, vat)
+                        WHERE is_registered_customer AND vat IS NOT NULL""",
+                    SQL.identifier(DOCUMENT_INDEX),
+                )
             )
         if not index_exists(cr, OPERATIONS_CONTACT_INDEX):
             cr.execute(
-                f"""CREATE UNIQUE INDEX {OPERATIONS_CONTACT_INDEX} ON res_partner (parent_id)
-                     WHERE is_operations_contact AND parent_id IS NOT NULL AND active"""
+                SQL(
+                    """CREATE UNIQUE INDEX %s ON res_partner (parent_id)
+                        WHERE is_operations_contact AND parent_id IS NOT NULL AND active""",
+                    SQL.identifier(OPERATIONS_CONTACT_INDEX),
+                )
             )
         # Searching customers by e-mail uses the same expression as the index.
         if not index_exists(cr, "res_partner_lower_email_idx"):
@@ -192,26 +201,29 @@ class ResPartner(models.Model):
     def _document_error_message(self, err, type_name=None):
         """Spanish-translatable text for a :class:`DocumentNumberError`."""
         p = dict(err.params, type=type_name or self.env._("document"))
-        _ = self.env._
         # Built lazily: each text only gets the placeholders its rule provides.
         messages = {
-            "empty": lambda: _("The %(type)s number is required.", **p),
-            "digits_only": lambda: _("The %(type)s number must contain only digits.", **p),
-            "length": lambda: _("The %(type)s number must have %(length)s digits (it has %(actual)s).", **p),
-            "ruc_prefix": lambda: _("A RUC must start with %(allowed)s; %(prefix)s is not a prefix SUNAT issues.", **p),
-            "check_digit": lambda: _("The %(type)s number has a wrong check digit: please verify it.", **p),
-            "hn_department": lambda: _(
+            "empty": lambda: self.env._("The %(type)s number is required.", **p),
+            "digits_only": lambda: self.env._("The %(type)s number must contain only digits.", **p),
+            "length": lambda: self.env._("The %(type)s number must have %(length)s digits (it has %(actual)s).", **p),
+            "ruc_prefix": lambda: self.env._(
+                "A RUC must start with %(allowed)s; %(prefix)s is not a prefix SUNAT issues.", **p
+            ),
+            "check_digit": lambda: self.env._("The %(type)s number has a wrong check digit: please verify it.", **p),
+            "hn_department": lambda: self.env._(
                 "An identity card number starts with the department code 01 to 18; %(code)s is not one.", **p
             ),
-            "hn_year": lambda: _(
+            "hn_year": lambda: self.env._(
                 "Digits 5 to 8 of an identity card number are the registration year; %(year)s is not plausible.",
                 **p,
             ),
-            "alphanumeric": lambda: _("The %(type)s number must have %(min)s to %(max)s letters or digits.", **p),
+            "alphanumeric": lambda: self.env._(
+                "The %(type)s number must have %(min)s to %(max)s letters or digits.", **p
+            ),
         }
         if err.rule in messages:
             return messages[err.rule]()
-        return _("The %(type)s number is not valid.", **p)
+        return self.env._("The %(type)s number is not valid.", **p)
 
     @api.model
     def _normalize_whatsapp(self, number, country_code):
@@ -275,6 +287,14 @@ class ResPartner(models.Model):
                 else:
                     vals[field_name] = value.strip()
 
+        errors += self._validate_notification_lists(vals, country)
+        return vals, errors
+
+    @api.model
+    def _validate_notification_lists(self, vals, country):
+        """Normalise ``notification_emails`` / ``notification_whatsapp`` of
+        ``vals`` in place; return the errors, one per bad item."""
+        errors = []
         if vals.get("notification_emails"):
             items = []
             for item in _split_list(vals["notification_emails"]):
@@ -303,7 +323,7 @@ class ResPartner(models.Model):
                     )
                     items.append(item)
             vals["notification_whatsapp"] = ", ".join(items)
-        return vals, errors
+        return errors
 
     @api.model
     def _find_duplicate_customers(self, vals_list, exclude_ids=()):
