@@ -7,3 +7,4 @@ from . import res_country_state
 from . import res_config_settings
 from . import sale_order
 from . import account_move
+from . import account_move_send

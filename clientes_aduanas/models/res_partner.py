@@ -650,6 +650,27 @@ class ResPartner(models.Model):
                 )
             )
 
+    def _get_billing_contact(self):
+        """The invoice-address contact carrying the billing e-mail, created
+        on first use so that invoice mails reach a partner with that address."""
+        self.ensure_one()
+        email = email_normalize(self.billing_email)
+        contact = self.child_ids.filtered(lambda c: c.email_normalized == email)[:1]
+        if not contact:
+            contact = (
+                self.sudo()
+                .env["res.partner"]
+                .create(
+                    {
+                        "parent_id": self.id,
+                        "type": "invoice",
+                        "name": self.env._("Billing"),
+                        "email": self.billing_email,
+                    }
+                )
+            )
+        return contact
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------

@@ -402,3 +402,26 @@ class TestCustomerForm(ClientesAduanasCase):
         # Adopting again creates nothing new.
         self.env["res.country.state"]._ensure_country_states(self.hn.id, [("AT", "Atlántida")])
         self.assertEqual(self.env["res.country.state"].search_count([("country_id", "=", self.hn.id)]), 18)
+
+
+@tagged("post_install", "-at_install")
+class TestBillingEmail(ClientesAduanasCase):
+    def test_invoice_mail_goes_to_billing_email(self):
+        customer = self._create_customer(billing_email="facturas@lima.example.pe")
+        product = self.env["product.product"].create({"name": "Servicio", "list_price": 100})
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_line_ids": [Command.create({"product_id": product.id, "price_unit": 100})],
+            }
+        )
+        move.action_post()
+        template = self.env.ref("account.email_template_edi_invoice")
+        partners = self.env["account.move.send"]._get_default_mail_partner_ids(move, template, "en_US")
+        self.assertEqual(partners.mapped("email"), ["facturas@lima.example.pe"])
+        self.assertEqual(partners.parent_id, customer)
+        # Without a billing e-mail, Odoo's default recipient stays.
+        customer.billing_email = False
+        partners = self.env["account.move.send"]._get_default_mail_partner_ids(move, template, "en_US")
+        self.assertEqual(partners, customer)
