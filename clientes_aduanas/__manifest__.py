@@ -26,6 +26,7 @@
     "data": [
         "security/clientes_aduanas_security.xml",
         "security/ir.model.access.csv",
+        "security/customs_file_security.xml",
         "data/l10n_latam_identification_type_data.xml",
         "data/res_country_state_data.xml",
         "data/res_partner_customer_category_data.xml",

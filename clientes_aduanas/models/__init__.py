@@ -8,3 +8,5 @@ from . import res_config_settings
 from . import sale_order
 from . import account_move
 from . import account_move_send
+from . import customs_file
+from . import customs_operation_history

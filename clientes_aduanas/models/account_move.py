@@ -1,9 +1,32 @@
 from odoo import api, models
+from odoo.exceptions import ValidationError
+from odoo.tools.sql import create_index
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    def _auto_init(self):
+        res = super()._auto_init()
+        # Customer history and counts group invoices by commercial partner.
+        create_index(
+            self.env.cr,
+            "account_move_commercial_partner_move_type_idx",
+            self._table,
+            ["commercial_partner_id", "move_type"],
+        )
+        return res
+
     @api.constrains("partner_id", "move_type")
     def _check_partner_usable_for_operations(self):
-        self.filtered(lambda m: m.is_sale_document(include_receipts=True)).partner_id._check_can_be_used_in_operation()
+        invoices = self.filtered(lambda m: m.is_sale_document(include_receipts=True))
+        invoices.partner_id._check_can_be_used_in_operation()
+        for move in invoices:
+            customer = move.partner_id.commercial_partner_id
+            if move.company_id.require_registered_customer and customer and not customer.is_registered_customer:
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s is not a registered customer; this company only invoices registered customers.",
+                        name=move.partner_id.display_name,
+                    )
+                )

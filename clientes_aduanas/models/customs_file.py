@@ -1,0 +1,283 @@
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import email_normalize
+
+# Allowed transitions: target state -> states it can be reached from.
+TRANSITIONS = {
+    "in_progress": ("draft",),
+    "released": ("in_progress",),
+    "closed": ("released",),
+    "cancelled": ("draft", "in_progress", "released"),
+    "draft": ("cancelled",),
+}
+
+
+class CustomsFile(models.Model):
+    _name = "customs.file"
+    _description = "Customs File"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "opening_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default="/",
+        index="trigram",
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('is_registered_customer', '=', True), ('customer_state', '=', 'active')]",
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id",
+        store=True,
+        index=True,
+        string="Commercial Customer",
+    )
+    operation_type = fields.Selection(
+        [("import", "Import"), ("export", "Export")],
+        required=True,
+        default="import",
+        tracking=True,
+        index=True,
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("in_progress", "In Progress"),
+            ("released", "Cleared / Released"),
+            ("closed", "Closed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+        copy=False,
+        group_expand="_group_expand_states",
+    )
+    opening_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True, index=True)
+    closing_date = fields.Date(readonly=True, copy=False, tracking=True)
+    declaration_number = fields.Char(
+        string="Declaration Number",
+        index=True,
+        tracking=True,
+        copy=False,
+        help="Customs declaration number: DUA/DAM in Peru, DUCA in Honduras.",
+    )
+    customs_office = fields.Char(help="Customs office (aduana) where the goods are cleared.")
+    goods_description = fields.Text(string="Goods Description")
+    currency_id = fields.Many2one(
+        "res.currency", required=True, default=lambda self: self.env.company.currency_id, string="Currency"
+    )
+    declared_value = fields.Monetary(currency_field="currency_id", tracking=True)
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True, index=True
+    )
+    operations_contact_id = fields.Many2one(
+        "res.partner",
+        string="Operations Contact",
+        compute="_compute_operations_contact_id",
+        store=True,
+        readonly=False,
+        domain="[('parent_id', '=', partner_id)]",
+        help="Defaults to the customer's main operations contact.",
+    )
+    sale_order_ids = fields.Many2many(
+        "sale.order",
+        "customs_file_sale_order_rel",
+        "customs_file_id",
+        "sale_order_id",
+        string="Quotations",
+        domain="[('partner_id', 'child_of', commercial_partner_id)]",
+        copy=False,
+    )
+    invoice_ids = fields.Many2many(
+        "account.move",
+        "customs_file_account_move_rel",
+        "customs_file_id",
+        "move_id",
+        string="Invoices",
+        domain="[('commercial_partner_id', '=', commercial_partner_id), ('move_type', 'in', ('out_invoice', 'out_refund'))]",
+        copy=False,
+    )
+    sale_order_count = fields.Integer(compute="_compute_document_counts")
+    invoice_count = fields.Integer(compute="_compute_document_counts")
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique(name, company_id)", "The customs file reference must be unique per company."),
+    ]
+
+    @api.model
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in self._fields["state"].selection]
+
+    @api.depends("partner_id")
+    def _compute_operations_contact_id(self):
+        for record in self:
+            record.operations_contact_id = record.partner_id.commercial_partner_id.child_ids.filtered(
+                "is_operations_contact"
+            )[:1]
+
+    @api.depends("sale_order_ids", "invoice_ids")
+    def _compute_document_counts(self):
+        for record in self:
+            record.sale_order_count = len(record.sale_order_ids)
+            record.invoice_count = len(record.invoice_ids)
+
+    @api.constrains("partner_id")
+    def _check_partner_registered(self):
+        for record in self:
+            if not record.partner_id.commercial_partner_id.is_registered_customer:
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s is not a registered customer: register it before opening a customs file.",
+                        name=record.partner_id.display_name,
+                    )
+                )
+        self.partner_id._check_can_be_used_in_operation()
+
+    @api.constrains("state", "declaration_number")
+    def _check_declaration_number(self):
+        for record in self:
+            if record.state in ("released", "closed") and not record.declaration_number:
+                raise ValidationError(
+                    self.env._("Customs file %(name)s needs its declaration number (DUA/DUCA).", name=record.name)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code("customs.file", vals.get("opening_date"))
+                    or "/"
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "partner_id" in vals and self.filtered(lambda r: r.state not in ("draft", "in_progress")):
+            raise UserError(self.env._("The customer of a released, closed or cancelled customs file cannot change."))
+        old_states = {record.id: record.state for record in self}
+        result = super().write(vals)
+        if "state" in vals:
+            self.filtered(lambda r: old_states[r.id] != r.state)._notify_customer_state_change()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft_or_cancelled(self):
+        if self.filtered(lambda r: r.state not in ("draft", "cancelled")):
+            raise UserError(self.env._("Only draft or cancelled customs files can be deleted."))
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+    def _set_state(self, state):
+        for record in self:
+            if record.state not in TRANSITIONS[state]:
+                labels = dict(self._fields["state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "Customs file %(name)s is %(current)s and cannot be moved to %(target)s.",
+                        name=record.name,
+                        current=labels[record.state],
+                        target=labels[state],
+                    )
+                )
+        vals = {"state": state}
+        if state == "closed":
+            vals["closing_date"] = fields.Date.context_today(self)
+        elif state == "draft":
+            vals["closing_date"] = False
+        self.write(vals)
+        return True
+
+    def action_start(self):
+        self.partner_id._check_can_be_used_in_operation()
+        return self._set_state("in_progress")
+
+    def action_release(self):
+        return self._set_state("released")
+
+    def action_close(self):
+        return self._set_state("closed")
+
+    def action_cancel(self):
+        return self._set_state("cancelled")
+
+    def action_draft(self):
+        return self._set_state("draft")
+
+    # ------------------------------------------------------------------
+    # Customer notifications
+    # ------------------------------------------------------------------
+    def _get_notification_emails(self):
+        """Valid addresses of the customer's notification list, comma
+        separated; addresses that fail validation are left out."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        addresses = []
+        for item in (customer.notification_emails or "").split(","):
+            normalized = email_normalize(item.strip(), strict=True)
+            if normalized and normalized not in addresses:
+                addresses.append(normalized)
+        return ",".join(addresses)
+
+    def _get_whatsapp_message(self):
+        self.ensure_one()
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        return self.env._(
+            "%(company)s: your customs file %(name)s (%(declaration)s) is now %(state)s.",
+            company=self.company_id.name,
+            name=self.name,
+            declaration=self.declaration_number or "-",
+            state=labels[self.state],
+        )
+
+    def _notify_customer_state_change(self):
+        template = self.env.ref("clientes_aduanas.mail_template_customs_file_state", raise_if_not_found=False)
+        for record in self:
+            customer = record.commercial_partner_id
+            lang = customer.lang or self.env.lang
+            if template and record._get_notification_emails():
+                # Queued through Odoo's mail queue (force_send=False).
+                template.with_context(lang=lang).send_mail(record.id, force_send=False)
+            numbers = [n.strip() for n in (customer.notification_whatsapp or "").split(",") if n.strip()]
+            if numbers:
+                text = record.with_context(lang=lang)._get_whatsapp_message()
+                links = Markup("<br/>").join(
+                    Markup('<a href="%s" target="_blank">%s</a>')
+                    % (f"https://wa.me/{number.lstrip('+')}?text={quote(text)}", number)
+                    for number in numbers
+                )
+                record.message_post(
+                    body=Markup("%s<br/>%s") % (self.env._("Send this update by WhatsApp:"), links),
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    # ------------------------------------------------------------------
+    # Smart buttons
+    # ------------------------------------------------------------------
+    def action_view_sale_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_quotations_with_onboarding")
+        return action | {"domain": [("id", "in", self.sale_order_ids.ids)], "context": {"create": False}}
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        return action | {"domain": [("id", "in", self.invoice_ids.ids)], "context": {"create": False}}
