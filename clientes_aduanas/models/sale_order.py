@@ -11,7 +11,10 @@ class SaleOrder(models.Model):
         # customer suspended later stays untouched.
         self.partner_id._check_can_be_used_in_operation()
         for order in self:
-            if order.company_id.require_registered_customer and not order.partner_id.commercial_partner_id.is_registered_customer:
+            if (
+                order.company_id.require_registered_customer
+                and not order.partner_id.commercial_partner_id.is_registered_customer
+            ):
                 raise ValidationError(
                     self.env._(
                         "%(name)s is not a registered customer; this company only quotes to registered customers.",

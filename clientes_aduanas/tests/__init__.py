@@ -1,3 +1,5 @@
 from . import test_install
 from . import test_document_number
 from . import test_customer
+from . import test_customs_file
+from . import test_operation_history
