@@ -72,24 +72,20 @@ class CustomsFile(models.Model):
     opening_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True, index=True)
     closing_date = fields.Date(readonly=True, copy=False, tracking=True)
     declaration_number = fields.Char(
-        string="Declaration Number",
         index=True,
         tracking=True,
         copy=False,
         help="Customs declaration number: DUA/DAM in Peru, DUCA in Honduras.",
     )
     customs_office = fields.Char(help="Customs office (aduana) where the goods are cleared.")
-    goods_description = fields.Text(string="Goods Description")
-    currency_id = fields.Many2one(
-        "res.currency", required=True, default=lambda self: self.env.company.currency_id, string="Currency"
-    )
+    goods_description = fields.Text()
+    currency_id = fields.Many2one("res.currency", required=True, default=lambda self: self.env.company.currency_id)
     declared_value = fields.Monetary(currency_field="currency_id", tracking=True)
     user_id = fields.Many2one(
         "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True, index=True
     )
     operations_contact_id = fields.Many2one(
         "res.partner",
-        string="Operations Contact",
         compute="_compute_operations_contact_id",
         store=True,
         readonly=False,
@@ -111,7 +107,8 @@ class CustomsFile(models.Model):
         "customs_file_id",
         "move_id",
         string="Invoices",
-        domain="[('commercial_partner_id', '=', commercial_partner_id), ('move_type', 'in', ('out_invoice', 'out_refund'))]",
+        domain="[('commercial_partner_id', '=', commercial_partner_id),"
+        " ('move_type', 'in', ('out_invoice', 'out_refund'))]",
         copy=False,
     )
     sale_order_count = fields.Integer(compute="_compute_document_counts")

@@ -35,7 +35,7 @@ class CustomsOperationHistory(models.Model):
     res_id = fields.Many2oneReference(string="Record", model_field="res_model", readonly=True)
     reference = fields.Char(readonly=True)
     date = fields.Date(readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Partner", readonly=True)
+    partner_id = fields.Many2one("res.partner", readonly=True)
     commercial_partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True)
     company_id = fields.Many2one("res.company", readonly=True)
     operation_type = fields.Selection([("import", "Import"), ("export", "Export")], readonly=True)

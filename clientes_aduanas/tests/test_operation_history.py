@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .test_customs_file import CustomsCase
@@ -91,7 +92,7 @@ class TestOperationHistory(CustomsCase):
         self.assertTrue(
             self.History.with_user(self.user_view).search([("commercial_partner_id", "=", self.customer.id)])
         )
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             self.History.with_user(self.user_plain).search([])
 
     def test_counts_query_count_is_constant(self):
