@@ -198,9 +198,12 @@ class ResPartner(models.Model):
                     SQL.identifier(OPERATIONS_CONTACT_INDEX),
                 )
             )
-        # Searching customers by e-mail uses the same expression as the index.
+        # Exact e-mail look-ups (duplicate checks, import matching, RPC
+        # searches on email_normalized) must not scan the partner table.
         if not index_exists(cr, "res_partner_lower_email_idx"):
             cr.execute("CREATE INDEX res_partner_lower_email_idx ON res_partner (lower(btrim(email)))")
+        if not index_exists(cr, "res_partner_email_normalized_idx"):
+            cr.execute("CREATE INDEX res_partner_email_normalized_idx ON res_partner (email_normalized)")
         return res
 
     # ------------------------------------------------------------------
