@@ -10,3 +10,4 @@ from . import account_move
 from . import account_move_send
 from . import customs_file
 from . import customs_operation_history
+from . import customer_import_job

@@ -158,6 +158,20 @@ class ResPartner(models.Model):
             partner.ruc_dni = (partner.customs_document_code == dn.PE_RUC and dn.ruc_to_dni(partner.vat)) or False
 
     @api.model
+    def default_get(self, fields_list):
+        # Odoo's create() asks default_get once per row; a spreadsheet import
+        # of thousands of rows asks the same question each time. Within one
+        # import batch (context flag) the answer is computed once per
+        # transaction and reused.
+        if not self.env.context.get("customer_import_batch"):
+            return super().default_get(fields_list)
+        cache = self.env.cr.cache.setdefault("clientes_aduanas_defaults", {})
+        key = (tuple(fields_list), self.env.uid, self.env.context)
+        if key not in cache:
+            cache[key] = super().default_get(fields_list)
+        return dict(cache[key])
+
+    @api.model
     def _commercial_fields(self):
         # Contacts inherit the commercial entity's classification, like vat.
         return super()._commercial_fields() + [

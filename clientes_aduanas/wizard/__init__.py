@@ -1,1 +1,3 @@
 from . import customer_suspend_wizard
+from . import customer_import_wizard
+from . import customer_export_wizard
