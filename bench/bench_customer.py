@@ -111,7 +111,7 @@ def main():
         report(f"search among {BIG} registered customers", out)
 
 
-def SQL_EXPLAIN(sql):  # noqa: N802 - reads like the SQL keyword it wraps
+def SQL_EXPLAIN(sql):
     from odoo.tools import SQL
 
     return SQL("EXPLAIN %s", sql)

@@ -60,8 +60,14 @@ class CustomerImportJob(models.Model):
                     "kind": "customers",
                     "row_count": len(part),
                     "payload": json.dumps(
-                        [{"row": r["row"], "vals": r["vals"], "partner_id": r["partner"].id if r["partner"] else False}
-                         for r in part]
+                        [
+                            {
+                                "row": r["row"],
+                                "vals": r["vals"],
+                                "partner_id": r["partner"].id if r["partner"] else False,
+                            }
+                            for r in part
+                        ]
                     ),
                 }
             )
@@ -148,7 +154,7 @@ class CustomerImportJobChunk(models.Model):
                     contacts = self._contacts_from_payload(data)
                     wizard._write_rows([], contacts)
                 self.state = "done"
-        except Exception as err:  # noqa: BLE001 - any failure is reported on the chunk
+        except Exception as err:  # any failure is reported on the chunk, none is lost
             self.write({"state": "failed", "error": str(err.args[0] if err.args else err)})
         self.job_id._check_finished()
         return True

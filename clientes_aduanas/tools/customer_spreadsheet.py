@@ -283,7 +283,7 @@ def document_text(value, kind):
     zeros in Excel are padded back when only one length fits the kind.
     Returns ``(text, restored)``."""
     text = cell_text(value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         padded = dn.restore_leading_zeros(kind, text)
         return padded, padded != text
     return text, False
@@ -319,7 +319,8 @@ def build_xlsx(customer_rows, contact_rows, customer_columns, contact_columns, l
         for index, (key, _header, _required) in enumerate(columns, start=1):
             if key in ("vat", "customer_vat", "phone", "mobile"):
                 letter = openpyxl.utils.get_column_letter(index)
-                for row_cells in sheet[f"{letter}2:{letter}{max(2, len(rows) + 1000)}"]:
+                sheet.column_dimensions[letter].number_format = "@"
+                for row_cells in sheet[f"{letter}2:{letter}{len(rows) + 1}"] if rows else ():
                     for cell in row_cells:
                         cell.number_format = "@"
     if lists:

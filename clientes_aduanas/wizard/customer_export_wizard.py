@@ -49,21 +49,29 @@ class CustomerExportWizard(models.TransientModel):
         """Expedientes, last operation and invoiced totals: one grouped read
         per figure for the whole export."""
         ids = customers.ids
-        files = dict(self.env["customs.file"].sudo()._read_group(
-            [("commercial_partner_id", "in", ids)], ["commercial_partner_id"], ["__count"]
-        ))
-        last = dict(self.env["customs.operation.history"].sudo()._read_group(
-            [("commercial_partner_id", "in", ids)], ["commercial_partner_id"], ["date:max"]
-        ))
-        invoiced = dict(self.env["account.move"].sudo()._read_group(
-            [
-                ("commercial_partner_id", "in", ids),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-                ("state", "=", "posted"),
-            ],
-            ["commercial_partner_id"],
-            ["amount_total_signed:sum"],
-        ))
+        files = dict(
+            self.env["customs.file"]
+            .sudo()
+            ._read_group([("commercial_partner_id", "in", ids)], ["commercial_partner_id"], ["__count"])
+        )
+        last = dict(
+            self.env["customs.operation.history"]
+            .sudo()
+            ._read_group([("commercial_partner_id", "in", ids)], ["commercial_partner_id"], ["date:max"])
+        )
+        invoiced = dict(
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("commercial_partner_id", "in", ids),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "posted"),
+                ],
+                ["commercial_partner_id"],
+                ["amount_total_signed:sum"],
+            )
+        )
         return {
             partner.id: {
                 "customs_file_count": files.get(partner, 0),

@@ -93,9 +93,9 @@ class CustomerImportWizard(models.TransientModel):
             .search([("customs_document_code", "!=", False)])
             .mapped("name"),
             "company_type": list(sheet.PERSON_TYPE_LABELS.values()),
-            "category": self.env["res.partner.customer.category"].search([]).mapped("name"),
-            "customer_class": self.env["res.partner.customer.class"].search([]).mapped("name"),
-            "country": self.env["res.country"].search([]).mapped("name"),
+            "category": self.env["res.partner.customer.category"].search([]).mapped("name"),  # pylint: disable=no-search-all
+            "customer_class": self.env["res.partner.customer.class"].search([]).mapped("name"),  # pylint: disable=no-search-all
+            "country": self.env["res.country"].search([]).mapped("name"),  # pylint: disable=no-search-all
             "state": sorted(set(states.mapped("name"))),
             "phone_is_whatsapp": [sheet.YES, sheet.NO],
             "detraction_required": [sheet.YES, sheet.NO],
@@ -200,11 +200,11 @@ class CustomerImportWizard(models.TransientModel):
     @api.model
     def _lookups(self):
         """Every catalog the rows refer to, read once per import."""
-        types = self.env["l10n_latam.identification.type"].search([])
-        countries = self.env["res.country"].search([])
+        types = self.env["l10n_latam.identification.type"].search([])  # pylint: disable=no-search-all
+        countries = self.env["res.country"].search([])  # pylint: disable=no-search-all
         states = self.env["res.country.state"].search([("country_id.code", "in", ("PE", "HN"))])
-        categories = self.env["res.partner.customer.category"].search([])
-        classes = self.env["res.partner.customer.class"].search([])
+        categories = self.env["res.partner.customer.category"].search([])  # pylint: disable=no-search-all
+        classes = self.env["res.partner.customer.class"].search([])  # pylint: disable=no-search-all
         country_map = {}
         for country in countries:
             country_map[sheet.fold(country.name)] = country
@@ -224,6 +224,33 @@ class CustomerImportWizard(models.TransientModel):
             "class": {sheet.fold(c.name): c for c in classes} | {sheet.fold(c.code): c for c in classes},
             "default_country": self.env.company.country_id,
         }
+
+    def _row_catalog_vals(self, text, id_type, lookups, vals, errors):
+        """Country, department, category and class of a row, from the
+        catalogs read once per import; returns the customer's country."""
+        country = lookups["country"].get(sheet.fold(text["country"])) if text["country"] else None
+        if text["country"] and not country:
+            errors.append(("country", self.env._("Unknown country %(value)s.", value=text["country"])))
+        country = country or (id_type.country_id if id_type else None) or lookups["default_country"]
+        if country:
+            vals["country_id"] = country.id
+        if text["state"]:
+            state = lookups["state"].get((country.id if country else 0, sheet.fold(text["state"])))
+            if not state:
+                errors.append(("state", self.env._("Unknown department %(value)s.", value=text["state"])))
+            else:
+                vals["state_id"] = state.id
+        for key, field_name, catalog in (
+            ("category", "customer_category_id", "category"),
+            ("customer_class", "customer_class_id", "class"),
+        ):
+            if text[key]:
+                record = lookups[catalog].get(sheet.fold(text[key]))
+                if not record:
+                    errors.append((key, self.env._("Unknown value %(value)s.", value=text[key])))
+                else:
+                    vals[field_name] = record.id
+        return country
 
     def _row_to_vals(self, raw, lookups):
         """Values and errors of one customer row; errors are (column, text)."""
@@ -252,35 +279,18 @@ class CustomerImportWizard(models.TransientModel):
             person_type = sheet.PERSON_TYPES.get(sheet.fold(text["company_type"]))
             if not person_type:
                 errors.append(
-                    ("company_type", self.env._("Person type must be Natural or Jurídica, not %(value)s.",
-                                                value=text["company_type"]))
+                    (
+                        "company_type",
+                        self.env._(
+                            "Person type must be Natural or Jurídica, not %(value)s.", value=text["company_type"]
+                        ),
+                    )
                 )
             else:
                 vals["is_company"] = person_type == "company"
         elif id_type and id_type.customs_document_code == dn.PE_RUC and vals.get("vat"):
             vals["is_company"] = dn.ruc_company_type(vals["vat"]) == "company"
-        country = lookups["country"].get(sheet.fold(text["country"])) if text["country"] else None
-        if text["country"] and not country:
-            errors.append(("country", self.env._("Unknown country %(value)s.", value=text["country"])))
-        country = country or (id_type.country_id if id_type else None) or lookups["default_country"]
-        if country:
-            vals["country_id"] = country.id
-        if text["state"]:
-            state = lookups["state"].get((country.id if country else 0, sheet.fold(text["state"])))
-            if not state:
-                errors.append(("state", self.env._("Unknown department %(value)s.", value=text["state"])))
-            else:
-                vals["state_id"] = state.id
-        for key, field_name, catalog in (
-            ("category", "customer_category_id", "category"),
-            ("customer_class", "customer_class_id", "class"),
-        ):
-            if text[key]:
-                record = lookups[catalog].get(sheet.fold(text[key]))
-                if not record:
-                    errors.append((key, self.env._("Unknown value %(value)s.", value=text[key])))
-                else:
-                    vals[field_name] = record.id
+        country = self._row_catalog_vals(text, id_type, lookups, vals, errors)
         normalized, rule_errors = Partner._customer_validate_vals(vals, country=country)
         errors += [(FIELD_COLUMNS.get(field, field), message) for field, message in rule_errors]
         return normalized, errors
@@ -300,9 +310,7 @@ class CustomerImportWizard(models.TransientModel):
             email = (vals.get("email") or "").strip().lower()
             document = (vals.get("l10n_latam_identification_type_id"), vals.get("vat"))
             if email and email in seen_email:
-                errors.append(
-                    ("email", self.env._("Same e-mail as row %(row)s of this file.", row=seen_email[email]))
-                )
+                errors.append(("email", self.env._("Same e-mail as row %(row)s of this file.", row=seen_email[email])))
             if document[1] and document in seen_document:
                 errors.append(
                     ("vat", self.env._("Same document as row %(row)s of this file.", row=seen_document[document]))
@@ -410,9 +418,13 @@ class CustomerImportWizard(models.TransientModel):
                 Markup("<b>%s</b>: %s") % (CONTACT_HEADERS.get(column, column), message)
                 for column, message in contact["errors"]
             )
-            body += Markup(
-                "<tr class='table-danger'><td>%s %s</td><td>%s</td><td></td><td>%s</td><td>%s</td></tr>"
-            ) % (sheet.CONTACT_SHEET, contact["row"], labels["error"], contact["vals"]["name"], errors)
+            body += Markup("<tr class='table-danger'><td>%s %s</td><td>%s</td><td></td><td>%s</td><td>%s</td></tr>") % (
+                sheet.CONTACT_SHEET,
+                contact["row"],
+                labels["error"],
+                contact["vals"]["name"],
+                errors,
+            )
         footer = Markup("</tbody></table>")
         if len(analysis["rows"]) > len(shown):
             footer += Markup("<p>%s</p>") % self.env._(
@@ -540,7 +552,7 @@ class CustomerImportWizard(models.TransientModel):
                     row["partner"] = partner
                 for row in to_update:
                     vals = {k: v for k, v in row["vals"].items() if v not in (False, None, "")}
-                    row["partner"].with_context(Partner.env.context).write(vals)
+                    row["partner"].with_env(Partner.env).write(vals)
                 contact_vals = []
                 for contact in contacts:
                     if contact["errors"]:
