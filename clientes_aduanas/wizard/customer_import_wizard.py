@@ -206,10 +206,12 @@ class CustomerImportWizard(models.TransientModel):
         categories = self.env["res.partner.customer.category"].search([])  # pylint: disable=no-search-all
         classes = self.env["res.partner.customer.class"].search([])  # pylint: disable=no-search-all
         country_map = {}
+        # Country names in every installed language (Perú, Peru...) and codes.
+        for lang, _label in self.env["res.lang"].get_installed():
+            for country in countries.with_context(lang=lang):
+                country_map[sheet.fold(country.name)] = country.with_env(self.env)
         for country in countries:
-            country_map[sheet.fold(country.name)] = country
             country_map[sheet.fold(country.code)] = country
-            country_map[sheet.fold(country.with_context(lang="es_PE").name)] = country
         state_map = {}
         for state in states:
             state_map[(state.country_id.id, sheet.fold(state.name))] = state
@@ -547,7 +549,7 @@ class CustomerImportWizard(models.TransientModel):
         result = {"created": 0, "updated": 0, "contacts": 0}
         try:
             with self.env.cr.savepoint():
-                created = Partner.create([r["vals"] for r in to_create])
+                created = Partner.with_context(customer_vals_prevalidated=True).create([r["vals"] for r in to_create])
                 for row, partner in zip(to_create, created, strict=True):
                     row["partner"] = partner
                 for row in to_update:
