@@ -1,4 +1,5 @@
 import base64
+import json
 import io
 import zipfile
 
@@ -296,18 +297,22 @@ class TestCustomerImport(ClientesAduanasCase):
         self.assertEqual(parent.child_ids.name, "Contacto Fondo")
 
     def test_background_failed_chunk_is_reported(self):
-        job = self.env["customer.import.job"].create({"name": "roto.xlsx", "total_rows": 1})
+        """Between the analysis and its chunk's turn, another user registered
+        the same e-mail: the chunk fails, is recorded, nothing is lost silently."""
+        self._create_customer(email="tarde@import.example.pe", name="Llegó antes")
+        job = self.env["customer.import.job"].create({"name": "tarde.xlsx", "total_rows": 1})
+        vals = self._pe_vals(vat="20100070970", email="tarde@import.example.pe", name="Llegó tarde")
         chunk = self.env["customer.import.job.chunk"].create(
             {
                 "job_id": job.id,
                 "kind": "customers",
                 "row_count": 1,
-                "payload": '[{"row": 2, "vals": {"name": "X", '
-                '"is_registered_customer": true}, "partner_id": false}]',
+                "payload": json.dumps([{"row": 2, "vals": vals, "partner_id": False}]),
             }
         )
         chunk._run()
         self.assertEqual(chunk.state, "failed")
-        self.assertTrue(chunk.error)
+        self.assertIn("Llegó antes", chunk.error)
         self.assertEqual(job.state, "failed")
         self.assertEqual(job.failed_rows, 1)
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Llegó tarde")]))
