@@ -1,7 +1,9 @@
+import json
+
 import phonenumbers
 from psycopg2 import errors as pg_errors
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, email_normalize
 from odoo.tools.sql import index_exists
@@ -776,6 +778,98 @@ class ResPartner(models.Model):
             "clientes_aduanas.customs_operation_history_action",
             [("commercial_partner_id", "=", self.commercial_partner_id.id)],
         )
+
+    # ------------------------------------------------------------------
+    # Document lookup ("lupa")
+    # ------------------------------------------------------------------
+    @api.model
+    def _lookup_result_to_vals(self, result, code):
+        """res.partner values from a lookup result (see document.lookup.provider)."""
+        peru = self.env.ref("base.pe")
+        vals = {"name": result.get("name"), "street": result.get("street") or False, "country_id": peru.id}
+        ubigeo = (result.get("ubigeo") or "").strip()
+        state = self.env["res.country.state"]
+        if len(ubigeo) == 6 and ubigeo.isdigit():
+            state = state.search([("country_id", "=", peru.id), ("code", "=", ubigeo[:2])], limit=1)
+        if not state and result.get("state_name"):
+            state = state.search([("country_id", "=", peru.id), ("name", "=ilike", result["state_name"])], limit=1)
+        if state:
+            vals["state_id"] = state.id
+        city = result.get("district") or result.get("province")
+        if city:
+            vals["city"] = city.title()
+        if "l10n_pe.res.city.district" in self.env and len(ubigeo) == 6:
+            # Peruvian localization installed: its cities and districts carry the ubigeo.
+            district = self.env["l10n_pe.res.city.district"].search([("code", "=", ubigeo)], limit=1)
+            if district:
+                vals["l10n_pe_district"] = district.id
+                vals["city_id"] = district.city_id.id
+                vals["city"] = district.city_id.name
+        if code == dn.PE_RUC:
+            vals["is_company"] = dn.ruc_company_type(result.get("vat")) == "company"
+        return {key: value for key, value in vals.items() if value not in (None, "")}
+
+    def action_lookup_document(self):
+        """The search button next to the document number (spec 000)."""
+        self.ensure_one()
+        self._check_customer_permission("write")
+        code = self.customs_document_code
+        try:
+            result = self.env["document.lookup.provider"]._lookup(code, self.vat)
+        except UserError as err:
+            # Spec 000: a failed lookup never blocks; the user types the data.
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "title": self.env._("Document lookup"),
+                    "message": err.args[0],
+                    "type": "warning",
+                    "sticky": False,
+                },
+            }
+        new_vals = self._lookup_result_to_vals(result, code)
+        lines = []
+        for field_name, value in new_vals.items():
+            field = self._fields[field_name]
+            current = self[field_name]
+            if field.type == "many2one":
+                current_display = current.display_name or ""
+                new_display = self.env[field.comodel_name].browse(value).display_name
+                same = current.id == value
+            else:
+                current_display = "" if current is False else str(current)
+                new_display = str(value)
+                same = current == value
+            if same:
+                continue
+            lines.append(
+                {
+                    "field_name": field_name,
+                    "label": field._description_string(self.env),
+                    "current_display": current_display,
+                    "new_display": new_display,
+                    "new_value": json.dumps(value),
+                    "apply": True,
+                }
+            )
+        wizard = self.env["document.lookup.wizard"].create(
+            {
+                "partner_id": self.id,
+                "provider": result.get("provider"),
+                "taxpayer_state": result.get("taxpayer_state"),
+                "taxpayer_condition": result.get("taxpayer_condition"),
+                "line_ids": [Command.create(line) for line in lines],
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Document Lookup"),
+            "res_model": "document.lookup.wizard",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
 
     # ------------------------------------------------------------------
     # Actions

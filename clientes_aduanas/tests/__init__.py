@@ -5,3 +5,5 @@ from . import test_customs_file
 from . import test_operation_history
 from . import test_customer_import
 from . import test_customer_export
+from . import test_document_lookup
+from . import test_sunat_padron

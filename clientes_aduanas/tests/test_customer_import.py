@@ -1,6 +1,6 @@
 import base64
-import json
 import io
+import json
 import zipfile
 
 import openpyxl

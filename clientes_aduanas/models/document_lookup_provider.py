@@ -1,0 +1,384 @@
+import collections
+import json
+import logging
+import re
+import threading
+import time
+
+import requests
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import html2plaintext
+
+from ..tools import document_number as dn
+from ..tools import sunat_padron
+
+_logger = logging.getLogger(__name__)
+
+# Our result keys: what a provider's answer is mapped to.
+RESULT_KEYS = (
+    "vat",
+    "name",
+    "first_names",
+    "last_name_1",
+    "last_name_2",
+    "street",
+    "ubigeo",
+    "state_name",
+    "province",
+    "district",
+    "taxpayer_state",
+    "taxpayer_condition",
+)
+MAX_TEXT = 250
+_TAG = re.compile(r"<[^>]*>")
+
+# Per-provider request times of the last minute, per worker process: the
+# rate limit is enforced in-process (good enough for a button; a shared
+# limiter would need the database or Redis).
+_RATE_LOCK = threading.Lock()
+_RATE_WINDOWS = collections.defaultdict(collections.deque)
+
+
+class LookupFailure(Exception):
+    """A provider could not answer; ``message`` is for the user."""
+
+    def __init__(self, message, not_found=False):
+        super().__init__(message)
+        self.message = message
+        self.not_found = not_found
+
+
+def _dig(data, path):
+    """Value at a dotted ``path`` of a JSON answer (``data.nombre``)."""
+    for part in path.split("."):
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return None
+    return data
+
+
+def sanitize(value):
+    """Provider text is not trusted: no markup, no control characters,
+    trimmed and bounded."""
+    if value is None or isinstance(value, dict | list):
+        return ""
+    text = str(value)
+    if "<" in text:
+        text = html2plaintext(_TAG.sub(" ", re.sub(r"(?is)<(script|style).*?</\1>", " ", text)))
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", text)
+    return " ".join(text.split())[:MAX_TEXT]
+
+
+class DocumentLookupProvider(models.Model):
+    _name = "document.lookup.provider"
+    _description = "Document Lookup Provider"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True)
+    sequence = fields.Integer(default=10, help="Providers are tried in this order; the next one on failure.")
+    active = fields.Boolean(default=True)
+    kind = fields.Selection(
+        [("http_json", "HTTP JSON service"), ("sunat_padron", "SUNAT padrón (offline)")],
+        required=True,
+        default="http_json",
+    )
+    document_type_ids = fields.Many2many(
+        "l10n_latam.identification.type",
+        string="Document Types",
+        help="Document types this provider can look up.",
+    )
+    base_url = fields.Char(string="Base URL", help="e.g. https://api.apis.net.pe")
+    http_method = fields.Selection([("GET", "GET"), ("POST", "POST")], default="GET", required=True)
+    ruc_path = fields.Char(string="RUC Path", help="Path for RUC, with {number}, e.g. /v2/sunat/ruc?numero={number}")
+    dni_path = fields.Char(string="DNI Path", help="Path for DNI, with {number}.")
+    body_template = fields.Char(help='JSON body for POST, with {number}, e.g. {"ruc": "{number}"}')
+    auth_style = fields.Selection(
+        [("bearer", "Authorization: Bearer header"), ("query", "Token in the query string"), ("none", "No token")],
+        default="bearer",
+        required=True,
+    )
+    token_param = fields.Char(default="token", help="Query parameter that carries the token.")
+    token = fields.Char(groups="base.group_system", copy=False)
+    connect_timeout = fields.Float(default=3.0, help="Seconds to wait for the connection.")
+    read_timeout = fields.Float(default=5.0, help="Seconds to wait for the answer.")
+    max_retries = fields.Integer(default=2, help="Retries on HTTP 429 and 5xx only.")
+    backoff = fields.Float(default=0.5, help="Seconds before the first retry; doubled each time.")
+    rate_limit = fields.Integer(string="Requests per Minute", default=60, help="0 means no limit.")
+    ruc_mapping = fields.Text(
+        string="RUC Field Mapping",
+        help="JSON object: our key → dotted path in the provider's answer. Keys: " + ", ".join(RESULT_KEYS),
+    )
+    dni_mapping = fields.Text(string="DNI Field Mapping", help="Same as the RUC mapping, for DNI answers.")
+    padron_loaded_on = fields.Datetime(string="Padrón Loaded On", readonly=True)
+    padron_rows = fields.Integer(string="Padrón Rows", readonly=True)
+    padron_report = fields.Text(string="Last Load Report", readonly=True)
+
+    @api.constrains("ruc_mapping", "dni_mapping")
+    def _check_mappings(self):
+        for provider in self:
+            for field_name in ("ruc_mapping", "dni_mapping"):
+                raw = provider[field_name]
+                if not raw:
+                    continue
+                try:
+                    mapping = json.loads(raw)
+                except ValueError as err:
+                    raise ValidationError(
+                        self.env._("%(field)s is not valid JSON.", field=self._fields[field_name].string)
+                    ) from err
+                if not isinstance(mapping, dict) or set(mapping) - set(RESULT_KEYS):
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s must map these keys only: %(keys)s.",
+                            field=self._fields[field_name].string,
+                            keys=", ".join(RESULT_KEYS),
+                        )
+                    )
+
+    @api.model
+    def _set_document_types_by_code(self, codes_by_xmlid):
+        IdType = self.env["l10n_latam.identification.type"]
+        for xmlid, codes in codes_by_xmlid.items():
+            provider = self.env.ref(xmlid, raise_if_not_found=False)
+            if provider:
+                types = IdType.browse([IdType._get_by_document_code(code).id for code in codes])
+                provider.document_type_ids = [Command.set(types.ids)]
+        return True
+
+    def init(self):
+        res = super().init()
+        sunat_padron.create_table(self.env.cr)
+        return res
+
+    # ------------------------------------------------------------------
+    # Service
+    # ------------------------------------------------------------------
+    @api.model
+    def _cache_ttl(self):
+        params = self.env["ir.config_parameter"].sudo()
+        return (
+            float(params.get_param("clientes_aduanas.lookup_cache_hours", 24)) * 3600,
+            float(params.get_param("clientes_aduanas.lookup_not_found_minutes", 10)) * 60,
+        )
+
+    @api.model
+    def _lookup(self, code, number):
+        """Look ``number`` (document kind ``code``) up: cache, then every
+        active provider in order. Returns a dict of sanitised values with
+        the keys of RESULT_KEYS plus ``provider``. Raises UserError with a
+        Spanish-translatable message when nothing can be found."""
+        id_type = self.env["l10n_latam.identification.type"]._get_by_document_code(code)
+        try:
+            number = dn.validate(code, number)
+        except dn.DocumentNumberError as err:
+            # Checked locally first: no request for a number that cannot exist.
+            raise UserError(self.env["res.partner"]._document_error_message(err, id_type.name)) from err
+        Cache = self.env["document.lookup.cache"].sudo()
+        cached = Cache._get(code, number, *self._cache_ttl())
+        if cached is not None:
+            if not cached["found"]:
+                raise UserError(self._not_found_message(id_type, number))
+            return cached["payload"]
+        providers = self.sudo().search([("document_type_ids", "in", id_type.ids)])
+        if not providers:
+            raise UserError(
+                self.env._(
+                    "No lookup source is configured for %(type)s numbers: type the customer's data by hand.",
+                    type=id_type.name or code,
+                )
+            )
+        failures = []
+        for provider in providers:
+            try:
+                result = provider._lookup_one(code, number)
+            except LookupFailure as failure:
+                _logger.info("Lookup %s %s with %s failed: %s", code, number, provider.name, failure.message)
+                failures.append(failure)
+                continue
+            result["provider"] = provider.name
+            Cache._store(code, number, provider, True, result)
+            return result
+        details = "\n".join(f"- {p.name}: {f.message}" for p, f in zip(providers, failures, strict=True))
+        if all(f.not_found for f in failures):
+            # Every source says it does not exist: remember it briefly (kept
+            # when the caller handles the error, as the search button does).
+            Cache._store(code, number, self.browse(), False, {})
+            raise UserError(self._not_found_message(id_type, number) + "\n" + details)
+        raise UserError(self.env._("The lookup failed; you can type the data by hand.") + "\n" + details)
+
+    @api.model
+    def _not_found_message(self, id_type, number):
+        return self.env._(
+            "%(type)s %(number)s was not found in the configured sources: type the data by hand.",
+            type=id_type.name,
+            number=number,
+        )
+
+    def _lookup_one(self, code, number):
+        self.ensure_one()
+        method = getattr(self, f"_lookup_{self.kind}", None)
+        if method is None:
+            raise LookupFailure(self.env._("This provider kind cannot look documents up."))
+        raw = method(code, number)
+        result = {key: sanitize(raw.get(key)) for key in RESULT_KEYS}
+        if not result["name"] and (result["first_names"] or result["last_name_1"]):
+            result["name"] = " ".join(
+                p for p in (result["first_names"], result["last_name_1"], result["last_name_2"]) if p
+            )
+        if not result["name"]:
+            raise LookupFailure(self.env._("the answer has no name: unexpected format."))
+        returned = dn.normalize(result["vat"]) if result["vat"] else number
+        if returned != number:
+            raise LookupFailure(self.env._("the answer is for another number (%(other)s).", other=returned[:20]))
+        result["vat"] = number
+        return result
+
+    # ------------------------------------------------------------------
+    # Kind: HTTP JSON (requests)
+    # ------------------------------------------------------------------
+    def _redact(self, text):
+        token = self.sudo().token
+        return text.replace(token, "***") if token else text
+
+    def _check_rate_limit(self):
+        if self.rate_limit <= 0:
+            return
+        now = time.monotonic()
+        with _RATE_LOCK:
+            window = _RATE_WINDOWS[(self.env.cr.dbname, self.id)]
+            while window and now - window[0] > 60:
+                window.popleft()
+            if len(window) >= self.rate_limit:
+                raise LookupFailure(
+                    self.env._("the limit of %(limit)s requests per minute was reached.", limit=self.rate_limit)
+                )
+            window.append(now)
+
+    def _lookup_http_json(self, code, number):
+        path = {dn.PE_RUC: self.ruc_path, dn.PE_DNI: self.dni_path}.get(code)
+        mapping_text = {dn.PE_RUC: self.ruc_mapping, dn.PE_DNI: self.dni_mapping}.get(code)
+        if not (self.base_url and path and mapping_text):
+            raise LookupFailure(self.env._("not configured for this document type."))
+        token = self.sudo().token or ""
+        url = self.base_url.rstrip("/") + path.format(number=number)
+        headers = {"Accept": "application/json", "User-Agent": "Odoo clientes_aduanas"}
+        params = {}
+        if self.auth_style == "bearer" and token:
+            headers["Authorization"] = f"Bearer {token}"
+        elif self.auth_style == "query" and token:
+            params[self.token_param or "token"] = token
+        body = json.loads(self.body_template.replace("{number}", number)) if self.body_template else None
+        response = self._http_request(url, headers, params, body)
+        try:
+            data = response.json()
+        except ValueError as err:
+            raise LookupFailure(self.env._("the answer is not valid JSON.")) from err
+        if not isinstance(data, dict):
+            raise LookupFailure(self.env._("unexpected answer format."))
+        mapping = json.loads(mapping_text)
+        result = {}
+        for key, path_spec in mapping.items():
+            paths = path_spec if isinstance(path_spec, list) else [path_spec]
+            values = [_dig(data, p) for p in paths]
+            result[key] = " ".join(str(v) for v in values if v not in (None, ""))
+        if data.get("success") is False or not any(result.values()):
+            raise LookupFailure(self.env._("not found."), not_found=True)
+        return result
+
+    def _http_request(self, url, headers, params, body):
+        attempts = max(0, self.max_retries) + 1
+        safe_url = self._redact(url)
+        for attempt in range(attempts):
+            self._check_rate_limit()
+            try:
+                response = requests.request(
+                    self.http_method,
+                    url,
+                    headers=headers,
+                    params=params,
+                    json=body,
+                    timeout=(self.connect_timeout or 3.0, self.read_timeout or 5.0),
+                    allow_redirects=False,
+                )
+            except requests.Timeout as err:
+                raise LookupFailure(self.env._("the service did not answer in time.")) from err
+            except requests.ConnectionError as err:
+                raise LookupFailure(self.env._("the service cannot be reached.")) from err
+            except requests.RequestException as err:
+                raise LookupFailure(self.env._("the request failed.")) from err
+            status = response.status_code
+            _logger.debug("Lookup %s %s -> %s", self.http_method, safe_url, status)
+            if (status == 429 or status >= 500) and attempt + 1 < attempts:
+                time.sleep(self.backoff * (2**attempt))
+                continue
+            if status == 404:
+                raise LookupFailure(self.env._("not found."), not_found=True)
+            if status in (401, 403):
+                raise LookupFailure(self.env._("the service refused the token (HTTP %(status)s).", status=status))
+            if status == 429:
+                raise LookupFailure(self.env._("the service limits the number of queries: try again in a minute."))
+            if status >= 500:
+                raise LookupFailure(self.env._("the service has an internal error (HTTP %(status)s).", status=status))
+            if status != 200:
+                raise LookupFailure(self.env._("unexpected HTTP status %(status)s.", status=status))
+            return response
+        raise LookupFailure(self.env._("the request failed."))
+
+    # ------------------------------------------------------------------
+    # Kind: SUNAT padrón (offline table)
+    # ------------------------------------------------------------------
+    def _lookup_sunat_padron(self, code, number):
+        if code != dn.PE_RUC:
+            raise LookupFailure(self.env._("the padrón only has RUC numbers."))
+        row = sunat_padron.lookup(self.env.cr, number)
+        if not row:
+            raise LookupFailure(self.env._("not found in the padrón."), not_found=True)
+        return row
+
+    def _load_padron_file(self, path):
+        """Load or refresh the offline padrón from a .zip or .txt file."""
+        self.ensure_one()
+        if not self.env.is_admin():
+            raise UserError(self.env._("Only administrators can load the SUNAT padrón."))
+        try:
+            stream = sunat_padron.open_padron(path)
+        except OSError as err:
+            raise UserError(self.env._("Cannot open %(path)s.", path=path)) from err
+        with stream:
+            stats = sunat_padron.load(self.env.cr, stream)
+        report = self.env._(
+            "Read %(read)s rows, loaded %(loaded)s. Skipped: %(fields)s with missing or extra fields, "
+            "%(encoding)s with unreadable characters, %(ruc)s with an invalid RUC; %(dups)s duplicated RUCs "
+            "(first kept).",
+            read=stats.read,
+            loaded=stats.loaded,
+            fields=stats.skipped["fields"],
+            encoding=stats.skipped["encoding"],
+            ruc=stats.skipped["ruc"],
+            dups=stats.duplicates,
+        )
+        examples = [f"{reason}: {', '.join(items)}" for reason, items in stats.examples.items() if items]
+        if stats.duplicate_examples:
+            examples.append("duplicated: " + ", ".join(stats.duplicate_examples))
+        self.write(
+            {
+                "active": True,
+                "padron_loaded_on": fields.Datetime.now(),
+                "padron_rows": stats.loaded,
+                "padron_report": "\n".join([report, *examples]),
+            }
+        )
+        self.env["document.lookup.cache"].sudo().search([("code", "=", dn.PE_RUC)]).unlink()
+        return stats
+
+    @api.model
+    def _cron_refresh_padron(self):
+        path = self.env["ir.config_parameter"].sudo().get_param("clientes_aduanas.padron_path")
+        provider = self.search([("kind", "=", "sunat_padron")], limit=1)
+        if path and provider:
+            provider._load_padron_file(path)

@@ -1,0 +1,295 @@
+import collections
+import json
+import logging
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import ClientesAduanasCase
+
+RUC = "20512345671"
+OTHER_RUC = "20100070970"
+DNI = "45678912"
+
+
+class FakeProvider(BaseHTTPRequestHandler):
+    """Plays a Peruvian lookup service; the first path segment picks the
+    behaviour: /ok/v2/sunat/ruc?numero=..., /e500/..., /slow/..."""
+
+    hits = collections.Counter()
+    headers_seen = []
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, status, body, content_type="application/json"):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = json.loads(self.rfile.read(length) or b"{}")
+        self.hits["post"] += 1
+        self._send(
+            200,
+            {
+                "success": True,
+                "data": {
+                    "ruc": body.get("ruc"),
+                    "nombre_o_razon_social": "POST S.A.C.",
+                    "estado": "ACTIVO",
+                    "condicion": "HABIDO",
+                },
+            },
+        )
+
+    def do_GET(self):
+        url = urlparse(self.path)
+        scenario = url.path.strip("/").split("/")[0]
+        number = (parse_qs(url.query).get("numero") or [""])[0]
+        self.hits[scenario] += 1
+        type(self).headers_seen.append(dict(self.headers))
+        if scenario == "slow":
+            time.sleep(1.0)
+        if scenario == "notfound":
+            return self._send(404, {"message": "not found"})
+        if scenario.startswith("e") and scenario[1:].isdigit():
+            return self._send(int(scenario[1:]), {"message": "error"})
+        if scenario == "flaky" and self.hits[scenario] == 1:
+            return self._send(503, {"message": "busy"})
+        if scenario == "badjson":
+            return self._send(200, b"{not json", "text/html")
+        if "/reniec/dni" in url.path:
+            return self._send(
+                200,
+                {
+                    "numeroDocumento": number,
+                    "nombres": "JUAN CARLOS",
+                    "apellidoPaterno": "PEREZ",
+                    "apellidoMaterno": "QUISPE",
+                },
+            )
+        answer = {
+            "numeroDocumento": OTHER_RUC if scenario == "wrongnumber" else number,
+            "razonSocial": "IMPORTACIONES ANDINAS S.A.C.",
+            "estado": "ACTIVO",
+            "condicion": "HABIDO",
+            "direccion": "AV. JAVIER PRADO ESTE NRO. 1234",
+            "ubigeo": "150131",
+            "departamento": "LIMA",
+            "provincia": "LIMA",
+            "distrito": "SAN ISIDRO",
+        }
+        if scenario == "nohabido":
+            answer.update(estado="BAJA DE OFICIO", condicion="NO HABIDO")
+        if scenario == "big":
+            answer["razonSocial"] = "<script>alert(1)</script><b>ANDINAS</b> " + "X" * 5000
+        return self._send(200, answer)
+
+
+@tagged("post_install", "-at_install")
+class TestDocumentLookup(ClientesAduanasCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = ThreadingHTTPServer(("127.0.0.1", 0), FakeProvider)
+        cls.server.daemon_threads = True
+        cls.port = cls.server.server_address[1]
+        cls.thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
+        cls.thread.start()
+        cls.addClassCleanup(cls.server.server_close)
+        cls.addClassCleanup(cls.server.shutdown)
+        cls.template = cls.env.ref("clientes_aduanas.lookup_provider_apis_net_pe")
+        cls.Provider = cls.env["document.lookup.provider"]
+        cls.customer = cls._create_customer(vat=RUC, name="Nombre provisional")
+
+    def setUp(self):
+        super().setUp()
+        FakeProvider.hits.clear()
+        FakeProvider.headers_seen.clear()
+
+    def _provider(self, scenario, **vals):
+        return self.template.copy(
+            {
+                "name": f"fake {scenario}",
+                "active": True,
+                "base_url": f"http://127.0.0.1:{self.port}/{scenario}",
+                "token": "s3cr3t-token",
+                "backoff": 0.01,
+                "connect_timeout": 0.5,
+                "read_timeout": 0.5,
+                "sequence": vals.pop("sequence", 10),
+                **vals,
+            }
+        )
+
+    def _lookup(self, number=RUC, code="pe_ruc"):
+        return self.Provider._lookup(code, number)
+
+    def test_ruc_success_and_mapping(self):
+        self._provider("ok")
+        result = self._lookup()
+        self.assertEqual(result["name"], "IMPORTACIONES ANDINAS S.A.C.")
+        self.assertEqual(result["taxpayer_state"], "ACTIVO")
+        self.assertEqual(FakeProvider.headers_seen[0]["Authorization"], "Bearer s3cr3t-token")
+        vals = self.env["res.partner"]._lookup_result_to_vals(result, "pe_ruc")
+        self.assertEqual(vals["state_id"], self.env.ref("base.state_pe_15").id, "UBIGEO 15 is Lima")
+        self.assertEqual(vals["city"], "San Isidro")
+        self.assertTrue(vals["is_company"])
+
+    def test_dni_success(self):
+        self._provider("ok")
+        result = self._lookup(DNI, "pe_dni")
+        self.assertEqual(result["name"], "JUAN CARLOS PEREZ QUISPE")
+
+    def test_post_provider(self):
+        self.env.ref("clientes_aduanas.lookup_provider_apiperu_dev").copy(
+            {"active": True, "base_url": f"http://127.0.0.1:{self.port}", "token": "t"}
+        )
+        self.assertEqual(self._lookup()["name"], "POST S.A.C.")
+        self.assertEqual(FakeProvider.hits["post"], 1)
+
+    def test_invalid_number_sends_no_request(self):
+        self._provider("ok")
+        with self.assertRaises(UserError) as ctx:
+            self._lookup("20512345670")
+        self.assertIn("check digit", str(ctx.exception))
+        self.assertEqual(sum(FakeProvider.hits.values()), 0)
+
+    def test_each_failure_has_a_clear_message(self):
+        cases = {
+            "notfound": "was not found",
+            "e401": "refused the token",
+            "e403": "refused the token",
+            "e429": "limits the number of queries",
+            "e500": "internal error",
+            "slow": "did not answer in time",
+            "badjson": "not valid JSON",
+            "wrongnumber": "another number",
+        }
+        for scenario, fragment in cases.items():
+            with self.subTest(scenario=scenario):
+                provider = self._provider(scenario)
+                self.env["document.lookup.cache"].search([]).unlink()
+                with self.assertRaises(UserError) as ctx:
+                    self._lookup()
+                self.assertIn(fragment, str(ctx.exception))
+                self.assertNotIn("s3cr3t", str(ctx.exception))
+                provider.active = False
+
+    def test_retries_on_5xx_and_429_only(self):
+        self._provider("e500", max_retries=2)
+        with self.assertRaises(UserError):
+            self._lookup()
+        self.assertEqual(FakeProvider.hits["e500"], 3)
+        self.env["document.lookup.cache"].search([]).unlink()
+        self.Provider.search([]).active = False
+        self._provider("e401", max_retries=2)
+        with self.assertRaises(UserError):
+            self._lookup()
+        self.assertEqual(FakeProvider.hits["e401"], 1, "no retry on a refused token")
+        self.Provider.search([]).active = False
+        self._provider("flaky", max_retries=2)
+        self.assertEqual(self._lookup()["name"], "IMPORTACIONES ANDINAS S.A.C.")
+        self.assertEqual(FakeProvider.hits["flaky"], 2)
+
+    def test_connection_refused(self):
+        self._provider("ok", base_url="http://127.0.0.1:9")
+        with self.assertRaises(UserError) as ctx:
+            self._lookup()
+        self.assertIn("cannot be reached", str(ctx.exception))
+
+    def test_fallback_to_next_provider(self):
+        self._provider("e500", sequence=1, max_retries=0)
+        self._provider("ok", sequence=2)
+        result = self._lookup()
+        self.assertEqual(result["provider"], "fake ok")
+        self.assertEqual((FakeProvider.hits["e500"], FakeProvider.hits["ok"]), (1, 1))
+
+    def test_cache_hit_and_not_found_cached(self):
+        self._provider("ok")
+        self._lookup()
+        self._lookup()
+        self.assertEqual(FakeProvider.hits["ok"], 1, "the second lookup is served by the cache")
+        self.Provider.search([]).active = False
+        self._provider("notfound")
+        other = self._create_customer(vat=OTHER_RUC, email="otro@lookup.example.pe")
+        for _i in range(2):
+            action = other.action_lookup_document()
+            self.assertEqual(action["tag"], "display_notification")
+            self.assertIn("was not found", action["params"]["message"])
+        self.assertEqual(FakeProvider.hits["notfound"], 1, "not found is cached briefly")
+
+    def test_rate_limit(self):
+        self._provider("ok", rate_limit=2)
+        self._lookup(RUC)
+        self._lookup(OTHER_RUC)
+        with self.assertRaises(UserError) as ctx:
+            self._lookup("20131312955")
+        self.assertIn("per minute", str(ctx.exception))
+        self.assertEqual(FakeProvider.hits["ok"], 2)
+
+    def test_answers_are_sanitised(self):
+        self._provider("big")
+        name = self._lookup()["name"]
+        self.assertNotIn("<", name)
+        self.assertNotIn("alert", name)
+        self.assertTrue(name.startswith("ANDINAS"))
+        self.assertLessEqual(len(name), 250)
+
+    def test_token_not_logged(self):
+        self._provider("e403", auth_style="query")
+        with self.assertLogs("odoo.addons.clientes_aduanas", level=logging.DEBUG) as logs:
+            logging.getLogger("odoo.addons.clientes_aduanas").debug("start")
+            with self.assertRaises(UserError):
+                self._lookup()
+        self.assertFalse([line for line in logs.output if "s3cr3t" in line])
+        self.assertTrue([line for line in logs.output if "***" in line or "failed" in line])
+
+    def test_honduras_has_no_source(self):
+        with self.assertRaises(UserError) as ctx:
+            self.Provider._lookup("hn_rtn", "05019012345678")
+        self.assertIn("No lookup source is configured", str(ctx.exception))
+
+    def test_button_wizard_shows_changes_and_keeps_own_values(self):
+        self._provider("nohabido")
+        action = self.customer.with_user(self.user_edit).action_lookup_document()
+        wizard = self.env["document.lookup.wizard"].browse(action["res_id"])
+        self.assertIn("NO HABIDO", wizard.warning)
+        self.assertIn("BAJA DE OFICIO", wizard.warning)
+        by_field = {line.field_name: line for line in wizard.line_ids}
+        self.assertEqual(by_field["name"].current_display, "Nombre provisional")
+        self.assertEqual(by_field["name"].new_display, "IMPORTACIONES ANDINAS S.A.C.")
+        form = Form(wizard)
+        with form.line_ids.edit(list(by_field).index("street")) as line:
+            line.apply = False  # keep the typed address
+        form.save().with_user(self.user_edit).action_apply()
+        self.assertEqual(self.customer.name, "IMPORTACIONES ANDINAS S.A.C.")
+        self.assertEqual(self.customer.street, "Av. Arequipa 100")
+        self.assertEqual(self.customer.state_id, self.env.ref("base.state_pe_15"))
+
+    def test_failed_lookup_leaves_record_untouched(self):
+        self._provider("e500", max_retries=0)
+        before = self.customer.read(["name", "street", "vat"])
+        action = self.customer.action_lookup_document()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("internal error", action["params"]["message"])
+        self.assertEqual(self.customer.read(["name", "street", "vat"]), before)
+
+    def test_permissions(self):
+        self._provider("ok")
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.user_view).action_lookup_document()
+        with self.assertRaises(AccessError):
+            self.Provider.with_user(self.user_manager).create({"name": "x"})
+        with self.assertRaises(AccessError):
+            self.template.with_user(self.user_manager).read(["token"])
+        self.customer.with_user(self.user_edit).action_lookup_document()

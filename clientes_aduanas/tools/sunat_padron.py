@@ -1,0 +1,201 @@
+"""SUNAT's "padrón reducido del RUC" (padron_reducido_ruc.zip): streamed
+parsing and a COPY-based load into PostgreSQL with bounded memory.
+
+The file is Latin-1, pipe-separated, 15 columns plus a trailing ``|``, with a
+header line. Its DEPARTAMENTO column is the apartment number of the address:
+the region comes from UBIGEO.
+"""
+
+import io
+import re
+import zipfile
+
+from psycopg2 import sql
+
+from . import document_number as dn
+
+TABLE = "clientes_aduanas_sunat_padron"
+STAGING = "clientes_aduanas_sunat_padron_staging"
+COLUMNS = 15
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+NAME_MAX = 250
+EXAMPLES = 5
+
+
+def _clean(value):
+    value = value.strip()
+    return "" if value in ("-", "--", "----") else value
+
+
+def compose_street(via_type, via_name, zone_code, zone_type, number, interior, lot, apartment, block, km):
+    """The street line SUNAT's site shows, from the address columns."""
+    parts = [f"{via_type} {via_name}".strip()]
+    if number:
+        parts.append(f"NRO. {number}")
+    if interior:
+        parts.append(f"INT. {interior}")
+    if apartment:
+        parts.append(f"DPTO. {apartment}")
+    if block:
+        parts.append(f"MZA. {block}")
+    if lot:
+        parts.append(f"LOTE {lot}")
+    if km:
+        parts.append(f"KM. {km}")
+    if zone_code or zone_type:
+        parts.append(f"{zone_code} {zone_type}".strip())
+    return " ".join(p for p in parts if p)[:NAME_MAX]
+
+
+class PadronStats:
+    def __init__(self):
+        self.read = 0
+        self.loaded = 0
+        self.skipped = {"fields": 0, "encoding": 0, "ruc": 0}
+        self.examples = {"fields": [], "encoding": [], "ruc": []}
+        self.duplicates = 0
+        self.duplicate_examples = []
+
+    def skip(self, reason, line_number, text):
+        self.skipped[reason] += 1
+        if len(self.examples[reason]) < EXAMPLES:
+            self.examples[reason].append(f"{line_number}: {_CONTROL.sub('?', text[:80])}")
+
+
+def parse_lines(binary_lines, stats):
+    """Yield one COPY text line per usable row of the padrón."""
+    for line_number, raw in enumerate(binary_lines, start=1):
+        if line_number == 1 and raw.upper().startswith(b"RUC|"):
+            continue  # header
+        stats.read += 1
+        text = raw.decode("latin-1").rstrip("\r\n")
+        if _CONTROL.search(text) or "\ufffd" in text:
+            stats.skip("encoding", line_number, text)
+            continue
+        cells = text.split("|")
+        if cells and cells[-1] == "":
+            cells = cells[:-1]  # the trailing pipe
+        if len(cells) != COLUMNS:
+            stats.skip("fields", line_number, text)
+            continue
+        cells = [_clean(c) for c in cells]
+        ruc = cells[0]
+        if not dn.is_valid(dn.PE_RUC, ruc):
+            stats.skip("ruc", line_number, text)
+            continue
+        if not cells[1]:
+            stats.skip("fields", line_number, text)
+            continue
+        street = compose_street(*cells[5:15])
+        values = (ruc, cells[1][:NAME_MAX], cells[2][:40], cells[3][:40], cells[4][:6], street)
+        stats.loaded += 1
+        yield "\t".join(v.replace("\\", "\\\\").replace("\t", " ") for v in values) + "\n"
+
+
+class _LineStream(io.RawIOBase):
+    """A read-only byte stream over a generator of text lines, for COPY."""
+
+    def __init__(self, lines):
+        self._lines = lines
+        self._buffer = b""
+
+    def readable(self):
+        return True
+
+    def readinto(self, target):
+        while len(self._buffer) < len(target):
+            try:
+                self._buffer += next(self._lines).encode("utf-8")
+            except StopIteration:
+                break
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
+
+
+def open_padron(path):
+    """Binary line iterator over a .zip (first .txt member) or a .txt."""
+    if zipfile.is_zipfile(path):
+        archive = zipfile.ZipFile(path)
+        member = next((n for n in archive.namelist() if n.lower().endswith(".txt")), archive.namelist()[0])
+        return archive.open(member)
+    return open(path, "rb")  # closed by the caller (with-statement)
+
+
+def _q(query):
+    """Compose ``query`` with the table names as SQL identifiers."""
+    return sql.SQL(query).format(
+        table=sql.Identifier(TABLE),
+        staging=sql.Identifier(STAGING),
+        new=sql.Identifier(TABLE + "_new"),
+        new_pkey=sql.Identifier(TABLE + "_new_pkey"),
+        pkey=sql.Identifier(TABLE + "_pkey"),
+    )
+
+
+def create_table(cr):
+    cr.execute(
+        _q(
+            """CREATE TABLE IF NOT EXISTS {table} (
+                ruc varchar(11) PRIMARY KEY,
+                name varchar NOT NULL,
+                taxpayer_state varchar,
+                taxpayer_condition varchar,
+                ubigeo varchar(6),
+                street varchar
+            )"""
+        )
+    )
+
+
+def load(cr, binary_lines):
+    """COPY the rows into a staging table, then replace the live table in
+    the same transaction (lookups keep reading the old data until commit).
+    Duplicated RUCs keep their first row. Returns :class:`PadronStats`."""
+    stats = PadronStats()
+    cr.execute(_q("DROP TABLE IF EXISTS {staging}"))
+    cr.execute(
+        _q(
+            """CREATE UNLOGGED TABLE {staging} (
+                line bigserial, ruc varchar(11), name varchar, taxpayer_state varchar,
+                taxpayer_condition varchar, ubigeo varchar(6), street varchar)"""
+        )
+    )
+    stream = io.BufferedReader(_LineStream(parse_lines(binary_lines, stats)), buffer_size=1 << 20)
+    cr.copy_expert(
+        _q("COPY {staging} (ruc, name, taxpayer_state, taxpayer_condition, ubigeo, street) FROM STDIN"), stream
+    )
+    cr.execute(
+        f"SELECT ruc, count(*) FROM {STAGING} GROUP BY ruc HAVING count(*) > 1 ORDER BY ruc LIMIT %s", [EXAMPLES]
+    )
+    stats.duplicate_examples = [f"{ruc} ({count}x)" for ruc, count in cr.fetchall()]
+    cr.execute(_q("DROP TABLE IF EXISTS {new}"))
+    cr.execute(
+        _q(
+            """CREATE TABLE {new} AS
+              SELECT DISTINCT ON (ruc) ruc, name, taxpayer_state, taxpayer_condition, ubigeo, street
+                FROM {staging} ORDER BY ruc, line"""
+        )
+    )
+    cr.execute(_q("SELECT count(*) FROM {new}"))
+    distinct = cr.fetchone()[0]
+    stats.duplicates = stats.loaded - distinct
+    stats.loaded = distinct
+    cr.execute(_q("ALTER TABLE {new} ADD PRIMARY KEY (ruc)"))
+    cr.execute(_q("DROP TABLE IF EXISTS {table}"))
+    cr.execute(_q("ALTER TABLE {new} RENAME TO {table}"))
+    cr.execute(_q("ALTER INDEX IF EXISTS {new_pkey} RENAME TO {pkey}"))
+    cr.execute(_q("DROP TABLE {staging}"))
+    return stats
+
+
+def lookup(cr, ruc):
+    cr.execute(
+        _q("SELECT ruc, name, taxpayer_state, taxpayer_condition, ubigeo, street FROM {table} WHERE ruc = %s"), [ruc]
+    )
+    row = cr.fetchone()
+    if not row:
+        return None
+    keys = ("vat", "name", "taxpayer_state", "taxpayer_condition", "ubigeo", "street")
+    return dict(zip(keys, row, strict=True))
