@@ -165,7 +165,7 @@ ensure_postgres() {
 
 # ---------------------------------------------------------------- Odoo config
 write_odoo_conf() {
-  local conf=$1 odoo_src=$2 db=$3 paths d
+  local conf=$1 odoo_src=$2 db=$3 log_level=${4:-warn} paths d
   paths="$odoo_src/odoo/addons"
   [ -d "$odoo_src/addons" ] && paths="$paths,$odoo_src/addons"
   d=$(oca_addons_path); [ -n "$d" ] && paths="$paths,$d"
@@ -182,7 +182,7 @@ dbfilter = ^$db\$
 list_db = False
 without_demo = False
 http_interface = 127.0.0.1
-log_level = warn
+log_level = $log_level
 CONF
 }
 

@@ -7,11 +7,10 @@ setup_all
 DB="${RUN_DB:-clientes_aduanas_demo}"
 PORT="${HTTP_PORT:-8069}"
 CONF="$VAR_DIR/$DB.conf"
-write_odoo_conf "$CONF" "$ODOO_SRC" "$DB"
+write_odoo_conf "$CONF" "$ODOO_SRC" "$DB" info
 cat >> "$CONF" <<CONF
 http_port = $PORT
 server_wide_modules = base,web,queue_job
-log_level = info
 
 [queue_job]
 channels = root:1

@@ -1,4 +1,5 @@
 from odoo.tests import tagged
+from odoo.tools import convert_file
 
 from .common import ClientesAduanasCase
 
@@ -41,3 +42,18 @@ class TestInstall(ClientesAduanasCase):
         self.assertNotIn(root.id, Menu.with_user(self.user_plain)._visible_menu_ids())
         config = self.env.ref("clientes_aduanas.clientes_aduanas_menu_config")
         self.assertNotIn(config.id, Menu.with_user(self.user_view)._visible_menu_ids())
+
+
+@tagged("post_install", "-at_install")
+class TestDemoData(ClientesAduanasCase):
+    def test_demo_files_load_and_are_valid(self):
+        """The test database has no demo data: load the addon's demo files
+        here (rolled back) so that they keep passing every customer rule."""
+        for path in ("demo/res_partner_demo.xml", "demo/customs_file_demo.xml"):
+            convert_file(self.env, "clientes_aduanas", path, {}, mode="init", noupdate=False, kind="demo")
+        andinas = self.env.ref("clientes_aduanas.partner_demo_andinas")
+        self.assertTrue(andinas.is_registered_customer)
+        self.assertEqual(andinas.child_ids.filtered("is_operations_contact").name, "Rosa Huamán Quispe")
+        self.assertEqual(self.env.ref("clientes_aduanas.partner_demo_caribe").state_id.code, "CR")
+        self.assertEqual(andinas.customs_file_count, 2)
+        self.assertTrue(self.env.ref("clientes_aduanas.customs_file_demo_caribe_export").name.startswith("EXP/"))

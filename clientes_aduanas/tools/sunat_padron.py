@@ -7,6 +7,7 @@ the region comes from UBIGEO.
 """
 
 import io
+import itertools
 import re
 import zipfile
 
@@ -97,20 +98,24 @@ class _LineStream(io.RawIOBase):
 
     def __init__(self, lines):
         self._lines = lines
-        self._buffer = b""
+        self._buffer = bytearray()
 
     def readable(self):
         return True
 
     def readinto(self, target):
-        while len(self._buffer) < len(target):
-            try:
-                self._buffer += next(self._lines).encode("utf-8")
-            except StopIteration:
+        # Lines are encoded in batches into a bytearray (amortised appends,
+        # prefix deletion): appending line by line to a bytes object copies
+        # the whole buffer each time, which made a 1 MB read quadratic.
+        wanted = len(target)
+        while len(self._buffer) < wanted:
+            batch = "".join(itertools.islice(self._lines, 4096))
+            if not batch:
                 break
-        size = min(len(target), len(self._buffer))
+            self._buffer += batch.encode("utf-8")
+        size = min(wanted, len(self._buffer))
         target[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
+        del self._buffer[:size]
         return size
 
 
