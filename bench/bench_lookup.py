@@ -40,15 +40,36 @@ def generate():
             )
 
 
+def _status_mb(key):
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _reset_peak_rss():
+    """Reset VmHWM so that it measures the load only: ru_maxrss keeps the
+    peak of the registry loading, which could hide the load's own peak."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False
+
+
 def step_load():
     with odoo_env(commit=True) as env:
         provider = env.ref("clientes_aduanas.lookup_provider_padron")
-        base = peak_rss_mb()
+        base = _status_mb("VmRSS")
+        reset = _reset_peak_rss()
         start = time.perf_counter()
         stats = provider._load_padron_file(PADRON)
         env.cr.commit()
         elapsed = time.perf_counter() - start
-        print(f"RESULT {elapsed:.2f}|{peak_rss_mb() - base:.0f}|{base:.0f}|{stats.loaded}")
+        peak = _status_mb("VmHWM") if reset else peak_rss_mb()
+        print(f"RESULT {elapsed:.2f}|{peak - base:.0f}|{base:.0f}|{stats.loaded}|{peak:.0f}")
 
 
 class Timed(BaseHTTPRequestHandler):
@@ -82,13 +103,17 @@ def main():
     if not os.path.exists(PADRON):
         generate()
     out = subprocess.run([sys.executable, __file__, "load"], capture_output=True, text=True, check=True).stdout
-    seconds, megabytes, base, loaded = [ln for ln in out.splitlines() if ln.startswith("RESULT ")][-1][7:].split("|")
+    result = [ln for ln in out.splitlines() if ln.startswith("RESULT ")][-1][7:]
+    seconds, megabytes, base, loaded, peak = result.split("|")
     rows = [
         (
-            f"load {ROWS} rows (COPY)",
-            f"{float(seconds):.1f} s (target < 60 s), +{megabytes} MB peak over {base} MB (target < 200 MB), "
-            f"{loaded} loaded",
-        )
+            f"load {ROWS} rows (COPY), {os.path.getsize(PADRON) >> 20} MB file",
+            f"{float(seconds):.1f} s (target < 60 s)",
+        ),
+        (
+            "  peak RSS of the loading process",
+            f"{peak} MB, +{megabytes} MB over its {base} MB before the load (target < 200 MB); {loaded} rows loaded",
+        ),
     ]
     with odoo_env() as env:
         Provider = env["document.lookup.provider"]
