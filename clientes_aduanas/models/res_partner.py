@@ -3,6 +3,7 @@ import logging
 import re
 
 import phonenumbers
+import psycopg2
 from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
@@ -70,6 +71,16 @@ CUSTOMER_RULE_FIELDS = (
 EMAIL_INDEX = "res_partner_registered_customer_email_uniq"
 DOCUMENT_INDEX = "res_partner_registered_customer_document_uniq"
 OPERATIONS_CONTACT_INDEX = "res_partner_operations_contact_uniq"
+# Writing one of these may hit one of the three unique indexes above.
+UNIQUE_INDEX_FIELDS = {
+    "email",
+    "vat",
+    "l10n_latam_identification_type_id",
+    "is_registered_customer",
+    "is_operations_contact",
+    "parent_id",
+    "active",
+}
 
 # Context value with which trusted server code (the spreadsheet import, right
 # after validating the very same values) skips the customer constraint. An
@@ -223,6 +234,11 @@ class ResPartner(models.Model):
         cr = self.env.cr
         # Partial indexes: only registered customers must be unique, so
         # installing on a database full of ordinary duplicate partners works.
+        # Contacts (parent_id set) are left out by construction: a contact can
+        # never be a registered customer (_check_registered_customer), and a
+        # contact sharing the company's e-mail or its synced vat is normal.
+        # Suspended customers (active = False) stay in: a new customer must
+        # not reuse the e-mail or document of a suspended one.
         if not index_exists(cr, EMAIL_INDEX):
             cr.execute(
                 SQL(
@@ -312,6 +328,9 @@ class ResPartner(models.Model):
         if not country and id_type.country_id:
             country = id_type.country_id
         honduras = bool(country) and country.code == "HN"
+        if honduras and self._customer_person_type_missing(vals, country):
+            message = self.env._("The person type (natural or legal) is required for customers in Honduras.")
+            errors.append(("company_type", message))
 
         required = [
             ("name", self.env._("The name or company name is required.")),
@@ -340,8 +359,7 @@ class ResPartner(models.Model):
         for field_name in ("email", "billing_email"):
             value = vals.get(field_name)
             if value and value.strip():
-                normalized = email_normalize(value.strip(), strict=True)
-                if not normalized or normalized != value.strip().lower():
+                if not _normalize_email(value):
                     errors.append(
                         (field_name, self.env._("%(email)s is not a valid e-mail address.", email=value.strip()))
                     )
@@ -352,6 +370,21 @@ class ResPartner(models.Model):
         return vals, errors
 
     @api.model
+    def _customer_person_type_missing(self, vals, country=None):
+        """Spec 004 requires "Persona Natural o Jurídica" for Honduras: the
+        form always sends company_type, an import row or an RPC call must say
+        it (is_company False is an answer, its absence is not)."""
+        if vals.get("company_type") or "is_company" in vals:
+            return False
+        if vals.get("country_id"):
+            country = self.env["res.country"].browse(vals["country_id"])
+        if not country and vals.get("l10n_latam_identification_type_id"):
+            country = (
+                self.env["l10n_latam.identification.type"].browse(vals["l10n_latam_identification_type_id"]).country_id
+            )
+        return bool(country) and country.code == "HN"
+
+    @api.model
     def _validate_notification_lists(self, vals, country):
         """Normalise ``notification_emails`` / ``notification_whatsapp`` of
         ``vals`` in place; return the errors, one per bad item."""
@@ -359,7 +392,7 @@ class ResPartner(models.Model):
         if vals.get("notification_emails"):
             items = []
             for item in _split_list(vals["notification_emails"]):
-                normalized = email_normalize(item, strict=True)
+                normalized = _normalize_email(item, allow_display_name=True)
                 if not normalized:
                     errors.append(
                         (
@@ -394,44 +427,60 @@ class ResPartner(models.Model):
         One query for the whole batch. Returns a list, aligned with
         ``vals_list``, of ``(field_name, partner)`` or ``False``.
         """
-        emails = {(v.get("email") or "").strip().lower() for v in vals_list} - {""}
-        vats = {v.get("vat") for v in vals_list if v.get("vat")}
+        self.flush_model(["email", "vat", "l10n_latam_identification_type_id", "is_registered_customer"])
+        matches = self._match_registered_customers(self.env.cr, vals_list, exclude_ids)
+        Partner = self.sudo().with_context(active_test=False)
+        return [match and (match[0], Partner.browse(match[1])) for match in matches]
+
+    @api.model
+    def _match_registered_customers(self, cr, vals_list, exclude_ids=()):
+        """The query behind :meth:`_find_duplicate_customers`, on any cursor
+        (also one that sees what other transactions have just committed).
+        Returns, aligned with ``vals_list``, ``(field_name, partner_id)`` or
+        ``False``; the document wins over the e-mail."""
+
+        def keys(vals):
+            email = (vals.get("email") or "").strip().lower() if isinstance(vals.get("email"), str) else ""
+            vat = dn.normalize(vals.get("vat")) if vals.get("vat") else ""
+            return email, (vals.get("l10n_latam_identification_type_id") or False, vat)
+
+        all_keys = [keys(vals) for vals in vals_list]
+        emails = {email for email, _document in all_keys} - {""}
+        vats = {document[1] for _email, document in all_keys} - {""}
         if not emails and not vats:
             return [False] * len(vals_list)
-        self.flush_model(["email", "vat", "l10n_latam_identification_type_id", "is_registered_customer"])
-        self.env.cr.execute(
+        cr.execute(
             """SELECT id, lower(btrim(email)), l10n_latam_identification_type_id, vat
                  FROM res_partner
                 WHERE is_registered_customer
                   AND id != ALL(%s)
-                  AND (lower(btrim(email)) = ANY(%s) OR vat = ANY(%s))""",
+                  AND (lower(btrim(email)) = ANY(%s) OR vat = ANY(%s))
+             ORDER BY id""",
             [list(exclude_ids), list(emails), list(vats)],
         )
         by_email, by_document = {}, {}
-        for partner_id, email, type_id, vat in self.env.cr.fetchall():
+        for partner_id, email, type_id, vat in cr.fetchall():
             if email:
                 by_email.setdefault(email, partner_id)
-            by_document.setdefault((type_id, vat), partner_id)
+            by_document.setdefault((type_id or False, vat), partner_id)
         result = []
-        for vals in vals_list:
-            key = (vals.get("l10n_latam_identification_type_id"), vals.get("vat"))
-            email = (vals.get("email") or "").strip().lower()
-            if key[1] and key in by_document:
-                result.append(("vat", self.browse(by_document[key]).sudo().with_context(active_test=False)))
+        for email, document in all_keys:
+            if document[1] and document in by_document:
+                result.append(("vat", by_document[document]))
             elif email and email in by_email:
-                result.append(("email", self.browse(by_email[email]).sudo().with_context(active_test=False)))
+                result.append(("email", by_email[email]))
             else:
                 result.append(False)
         return result
 
     @api.model
     def _duplicate_message(self, field_name, partner):
+        """Spec 000's "Ya existe un cliente con ese email: <name>"; ``partner``
+        is a record or, from another transaction, its name."""
+        name = partner if isinstance(partner, str) else partner.display_name
         if field_name == "email":
-            return self.env._("A customer with this e-mail already exists: %(name)s", name=partner.display_name)
-        return self.env._(
-            "A customer with this document type and number already exists: %(name)s",
-            name=partner.display_name,
-        )
+            return self.env._("A customer with this e-mail already exists: %(name)s", name=name)
+        return self.env._("A customer with this document type and number already exists: %(name)s", name=name)
 
     @api.model
     def _check_customer_duplicates(self, vals_list, exclude_ids=()):
@@ -467,6 +516,7 @@ class ResPartner(models.Model):
             "city": self.city,
             "state_id": self.state_id.id,
             "country_id": self.country_id.id,
+            "company_type": self.company_type,
             "email": self.email,
             "phone": self.phone,
             "billing_email": self.billing_email,
@@ -477,7 +527,7 @@ class ResPartner(models.Model):
     @api.constrains(*CUSTOMER_RULE_FIELDS)
     def _check_registered_customer(self):
         customers = self.filtered("is_registered_customer")
-        if self.env.context.get("customer_vals_prevalidated"):
+        if self.env.context.get("customer_vals_prevalidated") is PREVALIDATED:
             # The spreadsheet import ran _customer_validate_vals on exactly
             # these values moments ago (its preview); checking them twice
             # would only double the cost of a 10,000-row import.
@@ -498,7 +548,7 @@ class ResPartner(models.Model):
                     + "\n".join(f"- {message}" for _field, message in errors)
                 )
 
-    @api.constrains("is_operations_contact", "parent_id")
+    @api.constrains("is_operations_contact", "parent_id", "active")
     def _check_single_operations_contact(self):
         parents = self.filtered(lambda p: p.is_operations_contact and p.parent_id).parent_id
         if not parents:
@@ -564,7 +614,8 @@ class ResPartner(models.Model):
                 vals[field_name] = vals[field_name].strip()
         if vals.get("notification_emails"):
             vals["notification_emails"] = ", ".join(
-                email_normalize(item, strict=True) or item for item in _split_list(vals["notification_emails"])
+                _normalize_email(item, allow_display_name=True) or item
+                for item in _split_list(vals["notification_emails"])
             )
         if vals.get("notification_whatsapp"):
             country = self.env["res.country"].browse(vals.get("country_id") or [])
@@ -577,8 +628,32 @@ class ResPartner(models.Model):
             vals["notification_whatsapp"] = ", ".join(items)
         return vals
 
-    def _raise_friendly_unique_violation(self, exc):
+    def _committed_duplicate_name(self, field_name, vals_list, exclude_ids=()):
+        """Name of the customer another transaction has just committed with
+        the same e-mail or document. This transaction cannot see it (Odoo
+        cursors read a REPEATABLE READ snapshot), so a fresh, short-lived
+        cursor asks; on any database trouble the caller falls back to a
+        message without the name."""
+        try:
+            with self.env.registry.cursor() as cr:
+                matches = [m for m in self._match_registered_customers(cr, vals_list, exclude_ids) if m]
+                ids = [m[1] for m in matches if m[0] == field_name] or [m[1] for m in matches]
+                if not ids:
+                    return None
+                cr.execute("SELECT complete_name FROM res_partner WHERE id = %s", [ids[0]])
+                row = cr.fetchone()
+                return row and row[0]
+        except psycopg2.Error:
+            _logger.warning("Could not name the customer behind a duplicate", exc_info=True)
+            return None
+
+    def _raise_friendly_unique_violation(self, exc, vals_list=None, exclude_ids=()):
         constraint = exc.diag.constraint_name
+        if constraint in (EMAIL_INDEX, DOCUMENT_INDEX) and vals_list:
+            field_name = "email" if constraint == EMAIL_INDEX else "vat"
+            name = self._committed_duplicate_name(field_name, vals_list, exclude_ids)
+            if name:
+                raise ValidationError(self._duplicate_message(field_name, name)) from exc
         if constraint == EMAIL_INDEX:
             raise ValidationError(
                 self.env._(
@@ -598,22 +673,31 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        registered = [vals for vals in vals_list if vals.get("is_registered_customer")]
-        if registered:
+        if any(vals.get("is_registered_customer") for vals in vals_list):
             self._check_customer_permission("create")
+            # Normalised copies: the caller's dicts stay as they were.
+            vals_list = [
+                self._prepare_customer_vals(dict(vals)) if vals.get("is_registered_customer") else vals
+                for vals in vals_list
+            ]
+            registered = [vals for vals in vals_list if vals.get("is_registered_customer")]
             for vals in registered:
-                self._prepare_customer_vals(vals)
-                if not vals.get("name"):
-                    # The database refuses a nameless partner before our
-                    # constraint could list everything that is missing.
+                if not vals.get("name") or self._customer_person_type_missing(vals):
+                    # What the constraint cannot see on the saved record (the
+                    # database refuses a nameless partner; a saved partner
+                    # always has a person type): list all this row's errors now.
                     _vals, errors = self._customer_validate_vals(vals)
                     raise ValidationError("\n".join(message for _field, message in errors))
             self._check_customer_duplicates(registered)
             try:
                 with self.env.cr.savepoint():
-                    return super().create(vals_list)
+                    records = super().create(vals_list)
             except (pg_errors.UniqueViolation, pg_errors.ExclusionViolation) as exc:
-                self._raise_friendly_unique_violation(exc)
+                self._raise_friendly_unique_violation(exc, registered)
+            if self.env.context.get("customer_vals_prevalidated"):
+                # The skip covered these values only, not later writes.
+                records = records.with_context(customer_vals_prevalidated=False)
+            return records
         if any(vals.get("is_operations_contact") for vals in vals_list):
             try:
                 with self.env.cr.savepoint():
@@ -629,7 +713,12 @@ class ResPartner(models.Model):
         customers = self.filtered("is_registered_customer")
         if customers and CUSTOMER_MASTER_FIELDS.intersection(vals):
             customers._check_customer_permission("write")
-        if not (customers or registering or vals.get("is_operations_contact")):
+        # Contacts: moving or unarchiving a main operations contact can hit
+        # its unique index as well as ticking the box.
+        operations_contact = vals.get("is_operations_contact") or (
+            ("active" in vals or "parent_id" in vals) and any(self.mapped("is_operations_contact"))
+        )
+        if not (customers or registering or operations_contact):
             return super().write(vals)
         if customers or registering:
             vals = dict(vals)
@@ -639,16 +728,48 @@ class ResPartner(models.Model):
                 vals.pop("l10n_latam_identification_type_id")
             else:
                 vals = self._prepare_customer_vals(vals)
-            if {"email", "vat", "l10n_latam_identification_type_id", "is_registered_customer"}.intersection(vals):
-                targets = customers | (registering or self.browse())
-                self._check_customer_duplicates(
-                    [{**partner._customer_record_vals(), **vals} for partner in targets], exclude_ids=targets.ids
-                )
-        try:
-            with self.env.cr.savepoint():
-                return super().write(vals)
-        except (pg_errors.UniqueViolation, pg_errors.ExclusionViolation) as exc:
-            self._raise_friendly_unique_violation(exc)
+        targets = customers | (registering or self.browse())
+        target_vals = []
+        if targets and {"email", "vat", "l10n_latam_identification_type_id", "is_registered_customer"}.intersection(
+            vals
+        ):
+            target_vals = [{**partner._customer_record_vals(), **vals} for partner in targets]
+            self._check_customer_duplicates(target_vals, exclude_ids=targets.ids)
+        if UNIQUE_INDEX_FIELDS.intersection(vals):
+            try:
+                with self.env.cr.savepoint():
+                    res = super().write(vals)
+            except (pg_errors.UniqueViolation, pg_errors.ExclusionViolation) as exc:
+                self._raise_friendly_unique_violation(exc, target_vals, targets.ids)
+        else:
+            res = super().write(vals)
+        if "active" in vals and "customer_state" not in vals and customers:
+            customers._sync_customer_state_with_active()
+        return res
+
+    def _sync_customer_state_with_active(self):
+        """Odoo's own Archive / Unarchive actions on a registered customer
+        suspend / reactivate it, so that "suspended" always means
+        customer_state suspended and archived (and the reverse)."""
+        to_suspend = self.filtered(lambda p: not p.active and p.customer_state != "suspended")
+        to_reactivate = self.filtered(lambda p: p.active and p.customer_state == "suspended")
+        if to_suspend:
+            to_suspend.write(
+                {
+                    "customer_state": "suspended",
+                    "suspension_date": fields.Datetime.now(),
+                    "suspended_by_id": self.env.user.id,
+                }
+            )
+        if to_reactivate:
+            to_reactivate.write(
+                {
+                    "customer_state": "active",
+                    "suspension_reason": False,
+                    "suspension_date": False,
+                    "suspended_by_id": False,
+                }
+            )
 
     def unlink(self):
         if self.filtered("is_registered_customer"):
@@ -659,45 +780,71 @@ class ResPartner(models.Model):
     # Delete protection: suspend instead of deleting a customer with history
     # ------------------------------------------------------------------
     def _customer_operation_counts(self):
-        """{commercial partner id: {label: count}} of the documents that
-        forbid deleting, grouped per source in one query each."""
-        commercial = self.commercial_partner_id
+        """{partner id: {label: count}} of the documents that forbid deleting
+        each partner of ``self``: its own and those of its contacts (a
+        customer's quotation is often addressed to one of its contacts). One
+        grouped query per source for the whole recordset."""
         sources = [
             ("sale.order", self.env._("quotations/sale orders")),
             ("account.move", self.env._("invoices")),
             ("account.payment", self.env._("payments")),
+            # Built by the customs-file feature; absent in a partial install.
             ("customs.file", self.env._("customs files")),
         ]
-        counts = {}
+        by_document_partner = {}
         for model, label in sources:
             if model not in self.env:
                 continue
             Model = self.env[model].sudo().with_context(active_test=False)
-            domain = [("partner_id", "child_of", commercial.ids)]
+            domain = [("partner_id", "child_of", self.ids)]
             if model == "account.move":
+                # Journal entries are not invoices; payments count on their own.
                 domain.append(("move_type", "!=", "entry"))
             for partner, count in Model._read_group(domain, ["partner_id"], ["__count"]):
-                found = counts.setdefault(partner.commercial_partner_id.id, {})
+                found = by_document_partner.setdefault(partner, {})
                 found[label] = found.get(label, 0) + count
+        counts, checked_ids = {}, set(self.ids)
+        for document_partner, found in by_document_partner.items():
+            # Credit the documents to the partner itself and its ancestors
+            # among those being checked (res.partner has no parent_path).
+            ancestor = document_partner
+            while ancestor:
+                if ancestor.id in checked_ids:
+                    total = counts.setdefault(ancestor.id, {})
+                    for label, count in found.items():
+                        total[label] = total.get(label, 0) + count
+                ancestor = ancestor.parent_id
         return counts
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_customer_with_operations(self):
-        customers = self.filtered(lambda p: p.is_registered_customer or p.parent_id.is_registered_customer)
-        if not customers:
+        governed = self.with_context(active_test=False).filtered(
+            lambda p: p.is_registered_customer or p.parent_id.is_registered_customer
+        )
+        if not governed:
             return
-        counts = customers._customer_operation_counts()
-        for partner in customers:
-            found = counts.get(partner.commercial_partner_id.id)
-            if found:
+        counts = governed._customer_operation_counts()
+        for partner in governed:
+            found = counts.get(partner.id)
+            if not found:
+                continue
+            what = ", ".join(f"{count} {label}" for label, count in found.items())
+            if partner.is_registered_customer:
                 raise UserError(
                     self.env._(
                         "%(name)s cannot be deleted because it has %(what)s. "
                         "Suspend the customer instead: its history is kept.",
-                        name=partner.commercial_partner_id.display_name,
-                        what=", ".join(f"{count} {label}" for label, count in found.items()),
+                        name=partner.display_name,
+                        what=what,
                     )
                 )
+            raise UserError(
+                self.env._(
+                    "Contact %(name)s cannot be deleted because it has %(what)s. Archive it instead.",
+                    name=partner.display_name,
+                    what=what,
+                )
+            )
 
     # ------------------------------------------------------------------
     # Operations: suspended customers cannot be used
@@ -815,6 +962,68 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Document lookup ("lupa")
     # ------------------------------------------------------------------
+    # A customer not saved yet cannot use an object button: the web client
+    # saves first, and the required name (what the lookup is meant to fill)
+    # blocks it. This toggle (widget boolean_icon) runs the lookup as an
+    # onchange instead; it is never stored.
+    document_lookup_request = fields.Boolean(
+        string="Look Up Document",
+        store=False,
+        help="Looks the document number up in the configured sources and fills the fields that are still empty.",
+    )
+
+    @api.onchange("document_lookup_request")
+    def _onchange_document_lookup_request(self):
+        if not self.document_lookup_request:
+            return None
+        self.document_lookup_request = False
+        self._check_customer_permission("write" if self._origin else "create")
+        code = self.customs_document_code
+        title = self.env._("Document lookup")
+        try:
+            result = self.env["document.lookup.provider"]._lookup(code, self.vat)
+        except UserError as err:
+            return {"warning": {"title": title, "message": err.args[0]}}
+        filled, kept = [], []
+        for field_name, value in self._lookup_result_to_vals(result, code).items():
+            field = self._fields[field_name]
+            current = self[field_name]
+            # The person type follows from the RUC itself; other fields keep
+            # what the user already typed.
+            if current and field.type != "boolean":
+                if (current.id if field.type == "many2one" else current) != value:
+                    kept.append(f"{field._description_string(self.env)} ({self._lookup_display(field, value)})")
+                continue
+            self[field_name] = value
+            if field.type != "boolean":
+                filled.append(field._description_string(self.env))
+        lines = [
+            self.env._("Source: %(provider)s.", provider=result.get("provider")),
+            self.env._(
+                "Taxpayer status: %(state)s; address condition: %(condition)s.",
+                state=result.get("taxpayer_state") or "-",
+                condition=result.get("taxpayer_condition") or "-",
+            ),
+        ]
+        if filled:
+            lines.append(self.env._("Filled in: %(fields)s.", fields=", ".join(filled)))
+        if kept:
+            lines.append(self.env._("Your values were kept for: %(fields)s.", fields="; ".join(kept)))
+        warning = self.env["document.lookup.provider"]._taxpayer_warning(
+            result.get("taxpayer_state"), result.get("taxpayer_condition")
+        )
+        if warning:
+            # Visible on purpose: invoicing a taxpayer that is not ACTIVO / HABIDO has consequences.
+            return {"warning": {"title": warning, "message": "\n".join(lines), "type": "dialog"}}
+        return {"warning": {"title": title, "message": "\n".join(lines), "type": "notification"}}
+
+    def _lookup_display(self, field, value):
+        if field.type == "many2one":
+            return self.env[field.comodel_name].browse(value).display_name or ""
+        if field.type == "boolean":
+            return self.env._("Yes") if value else self.env._("No")
+        return str(value)
+
     @api.model
     def _lookup_result_to_vals(self, result, code):
         """res.partner values from a lookup result (see document.lookup.provider)."""
@@ -868,12 +1077,14 @@ class ResPartner(models.Model):
             current = self[field_name]
             if field.type == "many2one":
                 current_display = current.display_name or ""
-                new_display = self.env[field.comodel_name].browse(value).display_name
                 same = current.id == value
+            elif field.type == "boolean":
+                current_display = self._lookup_display(field, current)
+                same = current == value
             else:
                 current_display = "" if current is False else str(current)
-                new_display = str(value)
                 same = current == value
+            new_display = self._lookup_display(field, value)
             if same:
                 continue
             lines.append(
@@ -984,26 +1195,38 @@ class ResPartner(models.Model):
             }
         if code == dn.PE_RUC:
             self.company_type = dn.ruc_company_type(self.vat) or self.company_type
-            dni = dn.ruc_to_dni(self.vat)
-            dni_type = self.env["l10n_latam.identification.type"]._get_by_document_code(dn.PE_DNI)
-            person = dni and self.search(
-                [
-                    ("is_registered_customer", "=", True),
-                    ("l10n_latam_identification_type_id", "=", dni_type.id),
-                    ("vat", "=", dni),
-                ],
-                limit=1,
+        # A person with RUC 10 + DNI + check digit is one customer, whichever
+        # document was registered first: point at the existing one.
+        if code == dn.PE_RUC and dn.ruc_to_dni(self.vat):
+            other_code, other_vat = dn.PE_DNI, dn.ruc_to_dni(self.vat)
+        elif code == dn.PE_DNI:
+            other_code, other_vat = dn.PE_RUC, dn.dni_to_ruc(self.vat)
+        else:
+            return None
+        other_type = self.env["l10n_latam.identification.type"]._get_by_document_code(other_code)
+        person = self.with_context(active_test=False).search(
+            [
+                ("is_registered_customer", "=", True),
+                ("l10n_latam_identification_type_id", "=", other_type.id),
+                ("vat", "=", other_vat),
+                ("id", "!=", self._origin.id or 0),
+            ],
+            limit=1,
+        )
+        if not person:
+            return None
+        if code == dn.PE_RUC:
+            message = self.env._(
+                "This RUC belongs to the person with DNI %(dni)s, already registered as %(name)s. "
+                "Update that customer's document to this RUC instead of creating a duplicate.",
+                dni=other_vat,
+                name=person.display_name,
             )
-            if person:
-                return {
-                    "warning": {
-                        "title": self.env._("Customer already registered with its DNI"),
-                        "message": self.env._(
-                            "This RUC belongs to the person with DNI %(dni)s, already registered as %(name)s. "
-                            "Update that customer's document to this RUC instead of creating a duplicate.",
-                            dni=dni,
-                            name=person.display_name,
-                        ),
-                    }
-                }
-        return None
+        else:
+            message = self.env._(
+                "The person with this DNI is already registered with RUC %(ruc)s as %(name)s: "
+                "use that customer instead of creating a duplicate.",
+                ruc=other_vat,
+                name=person.display_name,
+            )
+        return {"warning": {"title": self.env._("Customer already registered"), "message": message}}
