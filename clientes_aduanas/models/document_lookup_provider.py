@@ -1,9 +1,11 @@
 import collections
 import json
 import logging
+import os
 import re
 import threading
 import time
+import zipfile
 
 import requests
 
@@ -39,6 +41,39 @@ _TAG = re.compile(r"<[^>]*>")
 # limiter would need the database or Redis).
 _RATE_LOCK = threading.Lock()
 _RATE_WINDOWS = collections.defaultdict(collections.deque)
+
+# One requests.Session per worker thread (sessions are not thread-safe):
+# it keeps the TLS connection to a provider alive between lookups, and a new
+# handshake costs more than the lookup itself.
+_SESSIONS = threading.local()
+
+# Query parameters that carried a token in this process, so that the
+# filter below can hide their values.
+_SECRET_PARAMS = {"token"}
+
+
+class _TokenRedactingFilter(logging.Filter):
+    """urllib3 logs each request line, query string included, at DEBUG
+    level: a token sent as a query parameter must not reach the logs."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        if "?" in message:
+            names = "|".join(re.escape(name) for name in tuple(_SECRET_PARAMS))
+            redacted = re.sub(rf"([?&](?:{names})=)[^&\s\"']*", r"\1***", message)
+            if redacted != message:
+                record.msg, record.args = redacted, ()
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_TokenRedactingFilter())
+
+
+def _session():
+    session = getattr(_SESSIONS, "session", None)
+    if session is None:
+        session = _SESSIONS.session = requests.Session()
+    return session
 
 
 class LookupFailure(Exception):
@@ -212,6 +247,16 @@ class DocumentLookupProvider(models.Model):
         raise UserError(self.env._("The lookup failed; you can type the data by hand.") + "\n" + details)
 
     @api.model
+    def _taxpayer_warning(self, state, condition):
+        """Text warning that a RUC is not ACTIVO or not HABIDO, or False."""
+        problems = []
+        if state and state.upper() != "ACTIVO":
+            problems.append(self.env._("the taxpayer is %(state)s, not ACTIVO", state=state))
+        if condition and condition.upper() != "HABIDO":
+            problems.append(self.env._("the address is %(condition)s, not HABIDO", condition=condition))
+        return self.env._("Warning: %(problems)s.", problems="; ".join(problems)) if problems else False
+
+    @api.model
     def _not_found_message(self, id_type, number):
         return self.env._(
             "%(type)s %(number)s was not found in the configured sources: type the data by hand.",
@@ -272,6 +317,7 @@ class DocumentLookupProvider(models.Model):
             headers["Authorization"] = f"Bearer {token}"
         elif self.auth_style == "query" and token:
             params[self.token_param or "token"] = token
+            _SECRET_PARAMS.add(self.token_param or "token")
         body = json.loads(self.body_template.replace("{number}", number)) if self.body_template else None
         response = self._http_request(url, headers, params, body)
         try:
@@ -296,7 +342,7 @@ class DocumentLookupProvider(models.Model):
         for attempt in range(attempts):
             self._check_rate_limit()
             try:
-                response = requests.request(
+                response = _session().request(
                     self.http_method,
                     url,
                     headers=headers,
@@ -347,10 +393,26 @@ class DocumentLookupProvider(models.Model):
             raise UserError(self.env._("Only administrators can load the SUNAT padrón."))
         try:
             stream = sunat_padron.open_padron(path)
-        except OSError as err:
+        except (OSError, zipfile.BadZipFile, IndexError) as err:
             raise UserError(self.env._("Cannot open %(path)s.", path=path)) from err
-        with stream:
-            stats = sunat_padron.load(self.env.cr, stream)
+        try:
+            with stream:
+                stats = sunat_padron.load(self.env.cr, stream)
+        except sunat_padron.PadronEmptyError as err:
+            raise UserError(
+                self.env._(
+                    "%(path)s has no usable row of the SUNAT padrón (%(read)s lines read); "
+                    "the padrón was left as it was.",
+                    path=os.path.basename(path),
+                    read=err.stats.read,
+                )
+            ) from err
+        except (OSError, zipfile.BadZipFile, EOFError) as err:
+            # A truncated or corrupt archive: the transaction is rolled back,
+            # the live table is untouched.
+            raise UserError(
+                self.env._("%(path)s is damaged or truncated; the padrón was left as it was.", path=path)
+            ) from err
         report = self.env._(
             "Read %(read)s rows, loaded %(loaded)s. Skipped: %(fields)s with missing or extra fields, "
             "%(encoding)s with unreadable characters, %(ruc)s with an invalid RUC; %(dups)s duplicated RUCs "
@@ -376,9 +438,21 @@ class DocumentLookupProvider(models.Model):
         self.env["document.lookup.cache"].sudo().search([("code", "=", dn.PE_RUC)]).unlink()
         return stats
 
+    def action_open_padron_load_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Load SUNAT Padrón"),
+            "res_model": "sunat.padron.load.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_provider_id": self.id},
+        }
+
     @api.model
     def _cron_refresh_padron(self):
         path = self.env["ir.config_parameter"].sudo().get_param("clientes_aduanas.padron_path")
-        provider = self.search([("kind", "=", "sunat_padron")], limit=1)
+        # The shipped provider is inactive until its first load.
+        provider = self.with_context(active_test=False).search([("kind", "=", "sunat_padron")], limit=1)
         if path and provider:
             provider._load_padron_file(path)

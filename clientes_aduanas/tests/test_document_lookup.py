@@ -22,6 +22,7 @@ class FakeProvider(BaseHTTPRequestHandler):
 
     hits = collections.Counter()
     headers_seen = []
+    paths_seen = []
 
     def log_message(self, *args):
         pass
@@ -57,6 +58,7 @@ class FakeProvider(BaseHTTPRequestHandler):
         number = (parse_qs(url.query).get("numero") or [""])[0]
         self.hits[scenario] += 1
         type(self).headers_seen.append(dict(self.headers))
+        type(self).paths_seen.append(self.path)
         if scenario == "slow":
             time.sleep(1.0)
         if scenario == "notfound":
@@ -95,13 +97,19 @@ class FakeProvider(BaseHTTPRequestHandler):
         return self._send(200, answer)
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # the client gave up on a slow answer on purpose (broken pipe)
+
+
 @tagged("post_install", "-at_install")
 class TestDocumentLookup(ClientesAduanasCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = ThreadingHTTPServer(("127.0.0.1", 0), FakeProvider)
-        cls.server.daemon_threads = True
+        cls.server = QuietServer(("127.0.0.1", 0), FakeProvider)
         cls.port = cls.server.server_address[1]
         cls.thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
         cls.thread.start()
@@ -115,6 +123,7 @@ class TestDocumentLookup(ClientesAduanasCase):
         super().setUp()
         FakeProvider.hits.clear()
         FakeProvider.headers_seen.clear()
+        FakeProvider.paths_seen.clear()
 
     def _provider(self, scenario, **vals):
         return self.template.copy(
@@ -254,6 +263,14 @@ class TestDocumentLookup(ClientesAduanasCase):
         self.assertFalse([line for line in logs.output if "s3cr3t" in line])
         self.assertTrue([line for line in logs.output if "***" in line or "failed" in line])
 
+    def test_query_token_hidden_from_http_library_logs(self):
+        self._provider("ok", auth_style="query", token_param="clave")
+        with self.assertLogs("urllib3", level=logging.DEBUG) as logs:
+            self._lookup()
+        self.assertIn("clave=s3cr3t-token", FakeProvider.paths_seen[0], "the token was sent")
+        self.assertTrue([line for line in logs.output if "clave=***" in line], logs.output)
+        self.assertFalse([line for line in logs.output if "s3cr3t" in line])
+
     def test_honduras_has_no_source(self):
         with self.assertRaises(UserError) as ctx:
             self.Provider._lookup("hn_rtn", "05019012345678")
@@ -293,3 +310,64 @@ class TestDocumentLookup(ClientesAduanasCase):
         with self.assertRaises(AccessError):
             self.template.with_user(self.user_manager).read(["token"])
         self.customer.with_user(self.user_edit).action_lookup_document()
+
+    # A customer not saved yet: the lookup runs as an onchange (an object
+    # button would need the name the lookup is meant to fill).
+    def _new_customer_form(self, view="clientes_aduanas.res_partner_view_form_customer"):
+        # The manager: saving a company through the form also needs the edit
+        # permission (company_type's inverse writes is_company after create).
+        form = Form(
+            self.env["res.partner"].with_user(self.user_manager).with_context(default_is_registered_customer=True),
+            view=view,
+        )
+        form.l10n_latam_identification_type_id = self.type_ruc
+        form.vat = OTHER_RUC
+        return form
+
+    def test_new_customer_lookup_fills_empty_fields_only(self):
+        self._provider("ok")
+        form = self._new_customer_form()
+        form.street = "Calle Tecleada 5"
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+            form.document_lookup_request = True
+        self.assertFalse(form.document_lookup_request, "the toggle resets itself")
+        self.assertEqual(form.name, "IMPORTACIONES ANDINAS S.A.C.")
+        self.assertEqual(form.street, "Calle Tecleada 5", "typed values are kept")
+        self.assertEqual(form.state_id, self.state_lima)
+        self.assertEqual(form.company_type, "company")
+        message = "\n".join(logs.output)
+        self.assertIn("Your values were kept for", message)
+        self.assertIn("AV. JAVIER PRADO ESTE NRO. 1234", message)
+        self.assertIn("ACTIVO", message)
+        form.email = "nuevo@lookup.example.pe"
+        form.phone = "+51 1 4440000"
+        form.city = "Lima"
+        partner = form.save()
+        self.assertEqual((partner.name, partner.vat), ("IMPORTACIONES ANDINAS S.A.C.", OTHER_RUC))
+
+    def test_new_customer_lookup_warns_not_habido_and_failures(self):
+        self._provider("nohabido")
+        form = self._new_customer_form()
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+            form.document_lookup_request = True
+        self.assertIn("NO HABIDO, not HABIDO", "\n".join(logs.output))
+        self.Provider.search([]).active = False
+        self.env["document.lookup.cache"].search([]).unlink()
+        self._provider("e500", max_retries=0)
+        form = self._new_customer_form()
+        form.name = "Escrito a mano"
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+            form.document_lookup_request = True
+        self.assertIn("internal error", "\n".join(logs.output))
+        self.assertEqual(form.name, "Escrito a mano")
+
+    def test_lookup_on_odoo_partner_form(self):
+        self._provider("ok")
+        form = self._new_customer_form(view="base.view_partner_form")
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING"):
+            form.document_lookup_request = True
+        self.assertEqual(form.name, "IMPORTACIONES ANDINAS S.A.C.")
+        arch = self.env["res.partner"].with_user(self.user_edit).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="action_lookup_document"', arch)
+        arch = self.env["res.partner"].with_user(self.user_view).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn('name="action_lookup_document"', arch, "view-only users do not get the button")

@@ -1,9 +1,10 @@
+import base64
 import os
 import tempfile
 import zipfile
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from ..tools import sunat_padron
 from .common import ClientesAduanasCase
@@ -27,6 +28,9 @@ def padron_bytes():
     ]
     data = "\r\n".join(lines).encode("latin-1") + b"\r\n"
     data += "20603456786|EMPRESA\x00ROTA|ACTIVO|HABIDO|150101|-|-|-|-|-|-|-|-|-|-|\r\n".encode("latin-1")
+    # A byte undefined in Windows-1252 (bad encoding) and a row saved as UTF-8 (readable).
+    data += b"20607654329|CAF\x81 MAL|ACTIVO|HABIDO|150101|-|-|-|-|-|-|-|-|-|-|\r\n"
+    data += "20601234565|PEÑA & MUÑOZ S.A.C.|ACTIVO|HABIDO|150101|-|-|-|-|-|-|-|-|-|-|\r\n".encode()
     return data
 
 
@@ -46,14 +50,19 @@ class TestSunatPadron(ClientesAduanasCase):
 
     def test_load_reports_what_it_skipped(self):
         stats = self.provider._load_padron_file(self.zip)
-        self.assertEqual(stats.read, 7)
-        self.assertEqual(stats.loaded, 3)
-        self.assertEqual(stats.skipped, {"fields": 1, "encoding": 1, "ruc": 1})
+        self.assertEqual(stats.read, 9)
+        self.assertEqual(stats.loaded, 4)
+        self.assertEqual(stats.skipped, {"fields": 1, "encoding": 2, "ruc": 1})
         self.assertEqual(stats.duplicates, 1)
         self.assertIn("20512345671 (2x)", stats.duplicate_examples)
         self.assertTrue(self.provider.active, "loading activates the offline provider")
-        self.assertEqual(self.provider.padron_rows, 3)
-        self.assertIn("3 with", self.provider.padron_report.replace("1 with", "3 with") or "")
+        self.assertEqual(self.provider.padron_rows, 4)
+        self.assertEqual(sunat_padron.lookup(self.env.cr, "20601234565")["name"], "PEÑA & MUÑOZ S.A.C.")
+        self.assertEqual(
+            sunat_padron.lookup(self.env.cr, "20100070970")["name"], "SUPERMERCADOS PERUANOS SOCIEDAD ANONIMA"
+        )
+        self.assertIn("2 with unreadable characters", self.provider.padron_report)
+        self.assertIn("CAF? MAL", self.provider.padron_report, "examples of skipped rows are shown")
         self.assertIn("invalid RUC", self.provider.padron_report)
 
     def test_lookup_in_offline_table(self):
@@ -86,3 +95,43 @@ class TestSunatPadron(ClientesAduanasCase):
     def test_only_admin_loads(self):
         with self.assertRaises(UserError):
             self.provider.with_user(self.user_manager)._load_padron_file(self.txt)
+
+    def test_unusable_file_leaves_the_padron_as_it_was(self):
+        self.provider._load_padron_file(self.txt)
+        garbage = os.path.join(self.directory, "not_a_padron.txt")
+        with open(garbage, "wb") as handle:
+            handle.write(b"<html><body>Servicio no disponible</body></html>\n")
+        with self.assertRaisesRegex(UserError, "no usable row"):
+            self.provider._load_padron_file(garbage)
+        broken = os.path.join(self.directory, "broken.zip")
+        with open(self.zip, "rb") as source, open(broken, "wb") as handle:
+            handle.write(source.read()[:-60])  # truncated download
+        with self.assertRaises(UserError):
+            self.provider._load_padron_file(broken)
+        with self.assertRaisesRegex(UserError, "Cannot open"):
+            self.provider._load_padron_file(os.path.join(self.directory, "missing.zip"))
+        self.assertEqual(sunat_padron.lookup(self.env.cr, "20100070970")["taxpayer_state"], "ACTIVO")
+
+    def test_load_wizard_from_path_and_upload(self):
+        wizard = Form(self.env["sunat.padron.load.wizard"].with_context(default_provider_id=self.provider.id))
+        wizard.path = self.zip
+        action = wizard.save().action_load()
+        done = self.env["sunat.padron.load.wizard"].browse(action["res_id"])
+        self.assertIn("loaded 4", done.report)
+        self.assertEqual(self.env["ir.config_parameter"].get_param("clientes_aduanas.padron_path"), self.zip)
+        with open(self.txt, "rb") as handle:
+            upload = base64.b64encode(handle.read())
+        wizard = Form(self.env["sunat.padron.load.wizard"].with_context(default_provider_id=self.provider.id))
+        wizard.source = "upload"
+        wizard.upload = upload
+        wizard.save().action_load()
+        self.assertEqual(self.provider.padron_rows, 4)
+        with self.assertRaises(UserError):
+            self.env["sunat.padron.load.wizard"].with_user(self.user_manager).default_get(["path"])
+
+    def test_cron_loads_the_configured_file(self):
+        self.provider.active = False
+        self.env["ir.config_parameter"].set_param("clientes_aduanas.padron_path", self.txt)
+        self.env.ref("clientes_aduanas.ir_cron_refresh_sunat_padron").method_direct_trigger()
+        self.assertTrue(self.provider.active)
+        self.assertEqual(self.provider.padron_rows, 4)

@@ -19,6 +19,7 @@ TABLE = "clientes_aduanas_sunat_padron"
 STAGING = "clientes_aduanas_sunat_padron_staging"
 COLUMNS = 15
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 NAME_MAX = 250
 EXAMPLES = 5
 
@@ -48,6 +49,14 @@ def compose_street(via_type, via_name, zone_code, zone_type, number, interior, l
     return " ".join(p for p in parts if p)[:NAME_MAX]
 
 
+class PadronEmptyError(Exception):
+    """The file had no usable row; the live table was left as it was."""
+
+    def __init__(self, stats):
+        super().__init__("no usable row")
+        self.stats = stats
+
+
 class PadronStats:
     def __init__(self):
         self.read = 0
@@ -60,7 +69,25 @@ class PadronStats:
     def skip(self, reason, line_number, text):
         self.skipped[reason] += 1
         if len(self.examples[reason]) < EXAMPLES:
-            self.examples[reason].append(f"{line_number}: {_CONTROL.sub('?', text[:80])}")
+            self.examples[reason].append(f"{line_number}: {_UNPRINTABLE.sub('?', text[:80])}")
+
+
+def _decode(raw):
+    """Text of a padrón line, or None when its bytes make no sense.
+
+    SUNAT publishes Latin-1 (in practice Windows-1252); a file re-saved as
+    UTF-8 is accepted too. Pure ASCII lines decode the same either way;
+    a Latin-1 "Ñ" is never valid UTF-8, so trying UTF-8 first is safe.
+    The C1 range (0x80-0x9f) is no text in Latin-1 and bytes undefined in
+    Windows-1252 make the line unreadable."""
+    try:
+        return raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return None
 
 
 def parse_lines(binary_lines, stats):
@@ -69,9 +96,9 @@ def parse_lines(binary_lines, stats):
         if line_number == 1 and raw.upper().startswith(b"RUC|"):
             continue  # header
         stats.read += 1
-        text = raw.decode("latin-1").rstrip("\r\n")
-        if _CONTROL.search(text) or "\ufffd" in text:
-            stats.skip("encoding", line_number, text)
+        text = _decode(raw)
+        if text is None or _CONTROL.search(text):
+            stats.skip("encoding", line_number, raw.decode("latin-1").rstrip("\r\n"))
             continue
         cells = text.split("|")
         if cells and cells[-1] == "":
@@ -171,6 +198,10 @@ def load(cr, binary_lines):
     cr.copy_expert(
         _q("COPY {staging} (ruc, name, taxpayer_state, taxpayer_condition, ubigeo, street) FROM STDIN"), stream
     )
+    if not stats.loaded:
+        # A wrong or truncated file must not empty the live table.
+        cr.execute(_q("DROP TABLE {staging}"))
+        raise PadronEmptyError(stats)
     cr.execute(
         f"SELECT ruc, count(*) FROM {STAGING} GROUP BY ruc HAVING count(*) > 1 ORDER BY ruc LIMIT %s", [EXAMPLES]
     )

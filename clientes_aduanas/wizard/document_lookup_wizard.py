@@ -2,8 +2,6 @@ import json
 
 from odoo import api, fields, models
 
-GOOD_STATE, GOOD_CONDITION = "ACTIVO", "HABIDO"
-
 
 class DocumentLookupWizard(models.TransientModel):
     """Shows what the lookup found next to the customer's current values;
@@ -21,15 +19,9 @@ class DocumentLookupWizard(models.TransientModel):
 
     @api.depends("taxpayer_state", "taxpayer_condition")
     def _compute_warning(self):
+        Provider = self.env["document.lookup.provider"]
         for wizard in self:
-            problems = []
-            if wizard.taxpayer_state and wizard.taxpayer_state.upper() != GOOD_STATE:
-                problems.append(self.env._("the taxpayer is %(state)s, not ACTIVO", state=wizard.taxpayer_state))
-            if wizard.taxpayer_condition and wizard.taxpayer_condition.upper() != GOOD_CONDITION:
-                problems.append(
-                    self.env._("the address is %(condition)s, not HABIDO", condition=wizard.taxpayer_condition)
-                )
-            wizard.warning = self.env._("Warning: %(problems)s.", problems="; ".join(problems)) if problems else False
+            wizard.warning = Provider._taxpayer_warning(wizard.taxpayer_state, wizard.taxpayer_condition)
 
     def action_apply(self):
         self.ensure_one()
