@@ -11,6 +11,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, email_normalize
 from odoo.tools.sql import index_exists
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
 from ..tools import document_number as dn
 
 _logger = logging.getLogger(__name__)
@@ -567,9 +569,14 @@ class ResPartner(models.Model):
                     )
                 )
 
+    # Decorated again: an override without @api.constrains is no constraint
+    # at all, which would switch base_vat's check off for every partner.
+    @api.constrains("vat", "country_id", "l10n_latam_identification_type_id")
     def check_vat(self):
-        # base_vat (pulled in by l10n_pe for instance) would reject SUNAT's
-        # RUC prefix 16 through python-stdnum; our own rules validate these.
+        # base_vat (a dependency of l10n_latam_base) checks a number with the
+        # validator of the partner's country (python-stdnum's, which rejects
+        # SUNAT's RUC prefix 16, or a foreign one for a Peruvian customer
+        # located abroad); our own rules validate registered customers.
         governed = self.filtered(lambda p: p.is_registered_customer and p.customs_document_code)
         return super(ResPartner, self - governed).check_vat()
 
@@ -774,6 +781,11 @@ class ResPartner(models.Model):
     def unlink(self):
         if self.filtered("is_registered_customer"):
             self._check_customer_permission("unlink")
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG):
+            # Here rather than in an @api.ondelete method: sale's unlink()
+            # deletes the partner's draft quotations before the ondelete
+            # checks run, and they are history too.
+            self._unlink_except_customer_with_operations()
         return super().unlink()
 
     # ------------------------------------------------------------------
@@ -792,11 +804,13 @@ class ResPartner(models.Model):
             ("customs.file", self.env._("customs files")),
         ]
         by_document_partner = {}
+        # Contacts resolved once (archived ones too), not once per source.
+        partner_ids = self.with_context(active_test=False).search([("id", "child_of", self.ids)]).ids
         for model, label in sources:
             if model not in self.env:
                 continue
             Model = self.env[model].sudo().with_context(active_test=False)
-            domain = [("partner_id", "child_of", self.ids)]
+            domain = [("partner_id", "in", partner_ids)]
             if model == "account.move":
                 # Journal entries are not invoices; payments count on their own.
                 domain.append(("move_type", "!=", "entry"))
@@ -816,7 +830,6 @@ class ResPartner(models.Model):
                 ancestor = ancestor.parent_id
         return counts
 
-    @api.ondelete(at_uninstall=False)
     def _unlink_except_customer_with_operations(self):
         governed = self.with_context(active_test=False).filtered(
             lambda p: p.is_registered_customer or p.parent_id.is_registered_customer

@@ -1,0 +1,280 @@
+import threading
+import time
+
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from ..models.res_partner import PREVALIDATED
+from ..tools import document_number as dn
+from .common import ClientesAduanasCase
+
+
+def _ruc(body):
+    return body + dn.pe_ruc.calc_check_digit(body)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerDocuments(ClientesAduanasCase):
+    """Every document rule through the shared contract, with the message
+    naming the rule (the pure functions are tested in test_document_number)."""
+
+    def _vat_errors(self, id_type, vat):
+        _vals, errors = self.env["res.partner"]._customer_validate_vals(
+            self._pe_vals(l10n_latam_identification_type_id=id_type.id, vat=vat)
+        )
+        return [message for field, message in errors if field == "vat"]
+
+    def test_each_document_type(self):
+        dni_check = dn.pe_cui.calc_check_digits("45678912")
+        cases = [
+            # (type, number, expected normalised number or message fragment)
+            (self.type_ruc, "20.512.345-671", "20512345671"),
+            (self.type_ruc, _ruc("1600000001"), _ruc("1600000001")),  # SUNAT prefix stdnum forgets
+            (self.type_ruc, "20512345670", "wrong check digit"),
+            (self.type_ruc, "2051234567", "must have 11 digits (it has 10)"),
+            (self.type_ruc, "2051234567A", "only digits"),
+            (self.type_ruc, "", "is required"),
+            (self.type_ruc, _ruc("3051234567"), "must start with 10, 15, 16, 17, 20"),
+            (self.type_dni, "4567 8912", "45678912"),
+            (self.type_dni, "45678912" + dni_check[0], "45678912"),  # check character on the card
+            (self.type_dni, "45678912" + ("0" if dni_check[0] != "0" else "1"), "wrong check digit"),
+            (self.type_dni, "4567891", "must have 8 digits"),
+            (self.type_dni, "4567891X", "only digits"),
+            (self.type_dni, "  ", "is required"),
+            (self.type_rtn, "0501-9012-345678", "05019012345678"),
+            (self.type_rtn, "0501901234567", "must have 14 digits"),
+            (self.type_rtn, "0501901234567A", "only digits"),
+            (self.type_rtn, "", "is required"),
+            (self.type_hn_identity, "0801-1990-12345", "0801199012345"),
+            (self.type_hn_identity, "2001199012345", "department code 01 to 18; 20 is not one"),
+            (self.type_hn_identity, "0801189912345", "1899 is not plausible"),
+            (self.type_hn_identity, "080119901234", "must have 13 digits"),
+            (self.type_hn_identity, "08011990l2345", "only digits"),
+            (self.type_hn_identity, "", "is required"),
+        ]
+        for id_type, vat, expected in cases:
+            with self.subTest(type=id_type.name, vat=vat):
+                normalized, errors = self.env["res.partner"]._customer_validate_vals(
+                    self._pe_vals(l10n_latam_identification_type_id=id_type.id, vat=vat)
+                )
+                vat_errors = [message for field, message in errors if field == "vat"]
+                if expected.isdigit():
+                    self.assertFalse(vat_errors)
+                    self.assertEqual(normalized["vat"], expected)
+                else:
+                    self.assertEqual(len(vat_errors), 1)
+                    self.assertIn(expected, vat_errors[0])
+
+    def test_document_error_message_for_unknown_rule(self):
+        message = self.env["res.partner"]._document_error_message(dn.DocumentNumberError("whatever"), "RUC")
+        self.assertEqual(message, "The RUC number is not valid.")
+
+    def test_prefix_16_ruc_is_not_rejected_by_base_vat(self):
+        """base_vat (a dependency of l10n_latam_base) checks a RUC with the
+        customer's country validator; our own rules govern registered customers."""
+        chile = self.env.ref("base.cl")
+        vat = _ruc("1600000001")
+        with self.assertRaises(ValidationError, msg="base_vat is active for ordinary partners"):
+            self.env["res.partner"].create(
+                {"name": "Ordinary", "country_id": chile.id, "l10n_latam_identification_type_id": self.type_ruc.id,
+                 "vat": vat}
+            )  # fmt: skip
+        customer = self._create_customer(vat=vat, country_id=chile.id, city=False, state_id=False)
+        self.assertEqual(customer.vat, vat)
+        self.assertEqual(customer.company_type, "company", "prefix 16 is a legal entity")
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerRequiredData(ClientesAduanasCase):
+    def test_honduras_requires_person_type(self):
+        vals = self._hn_vals()
+        del vals["is_company"]
+        _vals, errors = self.env["res.partner"]._customer_validate_vals(vals)
+        self.assertEqual([field for field, _message in errors], ["company_type"])
+        with self.assertRaises(ValidationError) as ctx:
+            self.env["res.partner"].create(vals)
+        self.assertIn("person type", str(ctx.exception))
+        # "Natural" is an answer too; Peru does not require it (inferred from the RUC).
+        self.assertEqual(self.env["res.partner"].create({**vals, "is_company": False}).company_type, "person")
+        self.assertFalse(self.env["res.partner"]._customer_validate_vals(self._pe_vals())[1])
+
+    def test_every_required_field_reported_at_once(self):
+        _vals, errors = self.env["res.partner"]._customer_validate_vals({"country_id": self.hn.id})
+        self.assertEqual(
+            {field for field, _message in errors},
+            {"name", "l10n_latam_identification_type_id", "street", "email", "phone", "city", "state_id",
+             "company_type"},
+        )  # fmt: skip
+
+    def test_validate_vals_writes_nothing(self):
+        count = self.env["res.partner"].search_count([])
+        vals = self._pe_vals(email=" Ops@Lima.example.pe ", notification_whatsapp="987654321")
+        self.env["res.partner"]._customer_validate_vals(vals)  # reads the type and country once
+        with self.assertQueryCount(0):
+            normalized, errors = self.env["res.partner"]._customer_validate_vals(vals)
+        self.assertFalse(errors)
+        self.assertEqual(normalized["notification_whatsapp"], "+51987654321")
+        self.assertEqual(self.env["res.partner"].search_count([]), count)
+
+    def test_email_with_display_name_is_refused_as_main_email(self):
+        _vals, errors = self.env["res.partner"]._customer_validate_vals(
+            self._pe_vals(email="Ana <ana@example.pe>", notification_emails="Ana <ana@example.pe>, ops.example.pe")
+        )
+        self.assertIn(("email", "Ana <ana@example.pe> is not a valid e-mail address."), errors)
+        self.assertEqual(
+            [message for field, message in errors if field == "notification_emails"],
+            ["Notification e-mail ops.example.pe is not a valid address."],
+        )
+
+    def test_contact_cannot_be_registered(self):
+        customer = self._create_customer()
+        with self.assertRaises(ValidationError):
+            self._create_customer(vat=_ruc("2061000001"), email="child@example.pe", parent_id=customer.id)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerConsistency(ClientesAduanasCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls._create_customer(name="Consistencia S.A.C.")
+
+    def test_forged_context_flag_does_not_skip_validation(self):
+        bad = self._pe_vals(vat=_ruc("2062000001"), email="not-an-email")
+        with self.assertRaises(ValidationError):
+            self.env["res.partner"].with_context(customer_vals_prevalidated=True).create(bad)
+        # Server code that has just validated the values may skip the second
+        # check, for that create only: later writes are checked again.
+        good = self._pe_vals(vat=_ruc("2062000002"), email="ok@example.pe")
+        partner = self.env["res.partner"].with_context(customer_vals_prevalidated=PREVALIDATED).create(good)
+        with self.assertRaises(ValidationError):
+            partner.write({"email": "still-not-an-email"})
+
+    def test_find_duplicates_normalises_the_document(self):
+        result = self.env["res.partner"]._find_duplicate_customers(
+            [{"l10n_latam_identification_type_id": self.type_ruc.id, "vat": "20-512345-671"}, {}]
+        )
+        self.assertEqual(result, [("vat", self.customer), False])
+
+    def test_archive_and_unarchive_suspend_and_reactivate(self):
+        self.customer.action_archive()
+        self.assertEqual(self.customer.customer_state, "suspended")
+        self.assertEqual(self.customer.suspended_by_id, self.env.user)
+        with self.assertRaises(UserError):
+            self.env["sale.order"].create({"partner_id": self.customer.id})
+        self.customer.action_unarchive()
+        self.assertEqual(self.customer.customer_state, "active")
+        self.assertFalse(self.customer.suspension_date)
+
+    def test_unregistering_or_archiving_needs_edit_permission(self):
+        user = new_test_user(self.env, login="ca_contacts_2", groups="base.group_user,base.group_partner_manager")
+        partner = self.customer.with_user(user)
+        with self.assertRaises(AccessError):
+            partner.write({"is_registered_customer": False})
+        with self.assertRaises(AccessError):
+            partner.action_archive()
+        self.assertTrue(self.customer.is_registered_customer and self.customer.active)
+        self.customer.with_user(self.user_edit).action_archive()
+        self.assertEqual(self.customer.customer_state, "suspended")
+
+    def test_view_only_user_cannot_suspend(self):
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.user_view).action_open_suspend_wizard()
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.user_view).action_reactivate()
+
+    def test_can_be_used_in_operation(self):
+        contact = self.env["res.partner"].create({"name": "Ops", "parent_id": self.customer.id})
+        ordinary = self.env["res.partner"].create({"name": "Walk-in"})
+        (self.customer | contact | ordinary)._check_can_be_used_in_operation()
+        self.customer._suspend("Deuda vencida")
+        for partner in (self.customer, contact, contact | ordinary):
+            with self.subTest(partner=partner.mapped("name")), self.assertRaises(UserError) as ctx:
+                partner._check_can_be_used_in_operation()
+            self.assertIn("Consistencia S.A.C. is suspended", str(ctx.exception))
+        ordinary._check_can_be_used_in_operation()
+
+    def test_reassigning_an_order_to_a_suspended_customer(self):
+        other = self._create_customer(name="Otro", vat=_ruc("2062000003"), email="otro@example.pe")
+        order = self.env["sale.order"].create({"partner_id": other.id})
+        self.customer._suspend("Cierre")
+        with self.assertRaises(UserError):
+            order.partner_id = self.customer
+
+    def test_operations_contact_unique_also_when_unarchiving(self):
+        first = self.env["res.partner"].create(
+            {"name": "Ops 1", "parent_id": self.customer.id, "is_operations_contact": True}
+        )
+        first.action_archive()
+        self.env["res.partner"].create({"name": "Ops 2", "parent_id": self.customer.id, "is_operations_contact": True})
+        with self.assertRaises(ValidationError) as ctx:
+            first.action_unarchive()
+        self.assertIn("main operations contact", str(ctx.exception))
+
+    def test_create_queries_do_not_grow_per_row(self):
+        """Validation, normalisation and the duplicate check add no query
+        per row: 20 more customers cost no more queries than 20 more plain
+        partners."""
+
+        def query_counts(size, offset):
+            plain = [
+                dict(self._pe_vals(vat=_ruc(f"20{offset + i:08d}"), email=f"p{offset + i}@example.pe"),
+                     is_registered_customer=False, is_company=True)
+                for i in range(size)
+            ]  # fmt: skip
+            registered = [
+                self._pe_vals(vat=_ruc(f"20{offset + 500 + i:08d}"), email=f"r{offset + i}@example.pe", is_company=True)
+                for i in range(size)
+            ]
+            counts = []
+            for vals_list in (plain, registered):
+                self.env.flush_all()
+                start = self.cr.sql_log_count
+                self.env["res.partner"].create(vals_list)
+                self.env.flush_all()
+                counts.append(self.cr.sql_log_count - start)
+            return counts
+
+        plain_5, registered_5 = query_counts(5, 63000000)
+        plain_25, registered_25 = query_counts(25, 64000000)
+        # Odoo's own create runs a few queries per row; ours add none.
+        self.assertLessEqual(registered_25 - registered_5, plain_25 - plain_5)
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentDocument(ClientesAduanasCase):
+    def test_concurrent_transactions_same_document(self):
+        """Same document, different e-mails, two transactions: the document
+        index refuses the second, whose user reads the first one's name."""
+        vals_1 = self._pe_vals(vat=_ruc("2071000001"), email="doc1@example.pe", name="Race Doc 1")
+        vals_2 = self._pe_vals(vat=_ruc("2071000001"), email="doc2@example.pe", name="Race Doc 2")
+        outcome = {}
+
+        def second_user():
+            with self.registry.cursor() as cr2:
+                env2 = api.Environment(cr2, SUPERUSER_ID, {"tracking_disable": True})
+                try:
+                    env2["res.partner"].create(vals_2)
+                    outcome["created"] = True
+                except ValidationError as exc:
+                    outcome["error"] = str(exc)
+                cr2.rollback()
+
+        with self.registry.cursor() as cr1:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {"tracking_disable": True})
+            try:
+                env1["res.partner"].create(vals_1)
+                thread = threading.Thread(target=second_user)
+                thread.start()
+                time.sleep(1.0)  # the second INSERT waits on the index for cr1
+                cr1.commit()
+                thread.join(30)
+                self.assertFalse(outcome.get("created"), "both transactions registered the same document")
+                self.assertEqual(
+                    outcome.get("error"), "A customer with this document type and number already exists: Race Doc 1"
+                )
+            finally:
+                cr1.rollback()
+                env1["res.partner"].with_context(active_test=False).search([("vat", "=", vals_1["vat"])]).unlink()
+                cr1.commit()
