@@ -1,18 +1,28 @@
+import base64
 import json
+
+import psycopg2.errors
 
 from odoo import api, fields, models
 
-from odoo.addons.queue_job.delay import group
+from odoo.addons.queue_job.delay import chain, group
+from odoo.addons.queue_job.exception import RetryableJobError
 
-CHUNK_SIZE = 2000
+from ..tools.customer_spreadsheet import BATCH_SIZE
+
+# Concurrency errors worth a later retry rather than a failed chunk.
+RETRYABLE_ERRORS = (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable)
 
 
 class CustomerImportJob(models.Model):
     """A large customer import running in the background (OCA queue_job).
 
-    The file is analysed once, when the user confirms; the valid rows are
-    then written in chunks, one job (and one transaction) per chunk. A chunk
-    that fails is recorded with its error, never silently dropped.
+    The file is read and checked once, when the user confirms, batch by
+    batch; the checked rows are stored in chunks of BATCH_SIZE rows and each
+    chunk is written by one queue job in its own transaction: customers
+    first, then their contacts, then a last job that closes the import and
+    notifies the user. A chunk that fails keeps its error and can be run
+    again; nothing is silently lost.
     """
 
     _name = "customer.import.job"
@@ -21,91 +31,171 @@ class CustomerImportJob(models.Model):
     _order = "id desc"
 
     name = fields.Char(required=True, readonly=True)
-    user_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True, index=True)
+    user_id = fields.Many2one(
+        "res.users", string="Imported By", default=lambda self: self.env.user, readonly=True, index=True
+    )
     state = fields.Selection(
         [("running", "Running"), ("done", "Done"), ("failed", "Finished with Errors")],
         default="running",
+        required=True,
         readonly=True,
         tracking=True,
     )
-    chunk_ids = fields.One2many("customer.import.job.chunk", "job_id", readonly=True)
-    chunk_count = fields.Integer(compute="_compute_progress")
+    chunk_ids = fields.One2many("customer.import.job.chunk", "job_id", string="Chunks", readonly=True)
+    total_rows = fields.Integer(string="Rows to Write", readonly=True, help="Checked rows (customers and contacts).")
+    skipped_rows = fields.Integer(
+        string="Rejected Rows", readonly=True, help="Rows with errors left out when the import was confirmed."
+    )
+    rejected_file = fields.Binary(string="Rejected Rows File", readonly=True, attachment=True)
+    rejected_filename = fields.Char(readonly=True)
+    chunk_count = fields.Integer(compute="_compute_progress", string="Chunks Count")
+    done_chunk_count = fields.Integer(compute="_compute_progress", string="Chunks Done")
+    failed_chunk_count = fields.Integer(compute="_compute_progress", string="Chunks Failed")
     progress = fields.Float(compute="_compute_progress", help="Percentage of chunks processed.")
-    total_rows = fields.Integer(readonly=True)
     created_count = fields.Integer(compute="_compute_progress", string="Created")
     updated_count = fields.Integer(compute="_compute_progress", string="Updated")
-    failed_rows = fields.Integer(compute="_compute_progress")
+    contact_count = fields.Integer(compute="_compute_progress", string="Contacts Imported")
+    failed_rows = fields.Integer(compute="_compute_progress", string="Failed Rows")
 
-    @api.depends("chunk_ids.state", "chunk_ids.created_count", "chunk_ids.updated_count")
+    @api.depends("chunk_ids.state", "chunk_ids.created_count", "chunk_ids.updated_count", "chunk_ids.failed_count")
     def _compute_progress(self):
+        # One grouped read for all the jobs shown, not their chunks one by one.
+        stats = {
+            (job_record.id, kind, state): (count, created, updated, failed)
+            for job_record, kind, state, count, created, updated, failed in self.env["customer.import.job.chunk"]
+            .sudo()
+            ._read_group(
+                [("job_id", "in", self.ids)],
+                ["job_id", "kind", "state"],
+                ["__count", "created_count:sum", "updated_count:sum", "failed_count:sum"],
+            )
+        }
         for job in self:
-            chunks = job.chunk_ids
-            finished = chunks.filtered(lambda c: c.state in ("done", "failed"))
-            job.chunk_count = len(chunks)
-            job.progress = 100.0 * len(finished) / len(chunks) if chunks else 0.0
-            job.created_count = sum(chunks.mapped("created_count"))
-            job.updated_count = sum(chunks.mapped("updated_count"))
-            job.failed_rows = sum(chunks.filtered(lambda c: c.state == "failed").mapped("row_count"))
+            mine = {key[1:]: value for key, value in stats.items() if key[0] == job.id}
+            total = sum(v[0] for v in mine.values())
+            done = sum(v[0] for (_kind, state), v in mine.items() if state == "done")
+            failed = sum(v[0] for (_kind, state), v in mine.items() if state == "failed")
+            job.chunk_count = total
+            job.done_chunk_count = done
+            job.failed_chunk_count = failed
+            job.progress = 100.0 * (done + failed) / total if total else 0.0
+            job.created_count = sum(v[1] for (kind, _s), v in mine.items() if kind == "customers")
+            job.updated_count = sum(v[2] for (kind, _s), v in mine.items() if kind == "customers")
+            job.contact_count = sum(v[1] + v[2] for (kind, _s), v in mine.items() if kind == "contacts")
+            job.failed_rows = sum(v[3] for v in mine.values())
 
+    # ------------------------------------------------------------------
+    # Building (from the import wizard, in the user's request)
+    # ------------------------------------------------------------------
     @api.model
-    def _enqueue(self, wizard, analysis):
-        rows = [r for r in analysis["rows"] if not r["errors"]]
-        job = self.create({"name": wizard.filename or self.env._("Customer import"), "total_rows": len(rows)})
-        chunks_vals = []
-        for start in range(0, len(rows), CHUNK_SIZE):
-            part = rows[start : start + CHUNK_SIZE]
-            chunks_vals.append(
+    def _create_for_wizard(self, wizard):
+        # Jobs and chunks are written by the system only: the user reads
+        # them (progress) but cannot alter the checked rows they carry.
+        return (
+            self.sudo()
+            .create({"name": wizard.filename or self.env._("Customer import"), "user_id": self.env.uid})
+            .sudo(False)
+        )
+
+    def _add_chunks(self, kind, items):
+        """Store checked rows (JSON-friendly dicts) in chunks of BATCH_SIZE;
+        flushed and dropped from the cache at once so that memory stays
+        bounded whatever the size of the file."""
+        self.ensure_one()
+        Chunk = self.env["customer.import.job.chunk"].sudo()
+        for start in range(0, len(items), BATCH_SIZE):
+            part = items[start : start + BATCH_SIZE]
+            chunk = Chunk.create(
                 {
-                    "job_id": job.id,
-                    "kind": "customers",
+                    "job_id": self.id,
+                    "kind": kind,
                     "row_count": len(part),
-                    "payload": json.dumps(
-                        [
-                            {
-                                "row": r["row"],
-                                "vals": r["vals"],
-                                "partner_id": r["partner"].id if r["partner"] else False,
-                            }
-                            for r in part
-                        ]
-                    ),
+                    "first_row": part[0]["row"],
+                    "last_row": part[-1]["row"],
+                    "payload": json.dumps(part),
                 }
             )
-        contacts = [
-            {
-                "row": c["row"],
-                "vals": c["vals"],
-                "customer_vat": c["customer_row"]["vals"].get("vat") if c["customer_row"] else c["partner"].vat,
-                "customer_type_id": (
-                    c["customer_row"]["vals"].get("l10n_latam_identification_type_id")
-                    if c["customer_row"]
-                    else c["partner"].l10n_latam_identification_type_id.id
-                ),
-            }
-            for c in analysis["contacts"]
-            if not c["errors"]
-        ]
-        chunks = self.env["customer.import.job.chunk"].create(chunks_vals)
-        delayables = [chunk.delayable(description=f"{job.name} #{chunk.id}")._run() for chunk in chunks]
-        contact_chunk = self.env["customer.import.job.chunk"].create(
-            {"job_id": job.id, "kind": "contacts", "row_count": len(contacts), "payload": json.dumps(contacts)}
-        )
-        group(*delayables).on_done(contact_chunk.delayable(description=f"{job.name} contacts")._run()).delay()
-        return job
+            chunk.flush_recordset()
+            chunk.invalidate_recordset(["payload"])
 
-    def _check_finished(self):
+    def _start(self, skipped, rejected):
+        self.ensure_one()
+        job = self.sudo()
+        [(total,)] = job.env["customer.import.job.chunk"]._read_group([("job_id", "=", job.id)], [], ["row_count:sum"])
+        vals = {"skipped_rows": skipped, "total_rows": total}
+        if rejected:
+            vals.update(rejected_file=base64.b64encode(rejected), rejected_filename="clientes_rechazados.xlsx")
+        job.write(vals)
+        self._enqueue(job.chunk_ids)
+
+    def _enqueue(self, chunks):
+        """Customers chunks run in parallel; contacts chunks after all of
+        them (their customers must exist); `_finish` after everything."""
+        self.ensure_one()
+        # As the importing user: the partner rules and permissions apply.
+        chunks = chunks.with_user(self.user_id).sudo(False)
+        steps = []
+        for kind in ("customers", "contacts"):
+            part = chunks.filtered(lambda c, k=kind: c.kind == k)
+            if part:
+                steps.append(
+                    group(*[chunk.delayable(description=chunk._description_for_queue())._run() for chunk in part])
+                )
+        steps.append(self.with_user(self.user_id).delayable(description=f"{self.name}: end")._finish())
+        chain(*steps).delay()
+
+    # ------------------------------------------------------------------
+    # Finishing (queue job)
+    # ------------------------------------------------------------------
+    def _finish(self):
+        """Last queue job of an import: final state and notification."""
+        self.ensure_one()
+        job = self.sudo()
+        job.invalidate_recordset()
+        failed = job.failed_chunk_count
+        job.state = "failed" if failed else "done"
+        body = self.env._(
+            "Customer import %(name)s finished: %(created)s created, %(updated)s updated, "
+            "%(contacts)s contacts, %(skipped)s rows rejected when confirming, %(failed)s rows failed.",
+            name=job.name,
+            created=job.created_count,
+            updated=job.updated_count,
+            contacts=job.contact_count,
+            skipped=job.skipped_rows,
+            failed=job.failed_rows,
+        )
+        job.message_post(body=body, partner_ids=job.user_id.partner_id.ids, subtype_xmlid="mail.mt_comment")
+        job.user_id._bus_send(
+            "simple_notification",
+            {
+                "type": "warning" if failed else "success",
+                "title": self.env._("Customer import"),
+                "message": body,
+                "sticky": True,
+            },
+        )
+        return body
+
+    def action_retry_failed(self):
+        """Run the failed chunks again (e.g. after fixing the duplicate that
+        made them fail)."""
+        self.check_access("read")
         for job in self:
-            if job.chunk_ids.filtered(lambda c: c.state == "pending"):
+            failed = job.sudo().chunk_ids.filtered(lambda c: c.state == "failed")
+            if not failed:
                 continue
-            failed = job.chunk_ids.filtered(lambda c: c.state == "failed")
-            job.state = "failed" if failed else "done"
-            body = self.env._(
-                "Customer import finished: %(created)s created, %(updated)s updated, %(failed)s rows failed.",
-                created=job.created_count,
-                updated=job.updated_count,
-                failed=job.failed_rows,
-            )
-            job.message_post(body=body, partner_ids=job.user_id.partner_id.ids, subtype_xmlid="mail.mt_comment")
+            failed.write({"state": "pending", "error": False, "failed_count": 0})
+            job.sudo().state = "running"
+            job._enqueue(failed)
+        return True
+
+    def action_download_rejected(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/rejected_file/{self.rejected_filename}?download=true",
+            "target": "self",
+        }
 
 
 class CustomerImportJobChunk(models.Model):
@@ -114,65 +204,71 @@ class CustomerImportJobChunk(models.Model):
     _order = "id"
 
     job_id = fields.Many2one("customer.import.job", required=True, ondelete="cascade", index=True)
+    user_id = fields.Many2one(related="job_id.user_id")
     kind = fields.Selection([("customers", "Customers"), ("contacts", "Contacts")], required=True)
     state = fields.Selection(
         [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")], default="pending", required=True
     )
-    row_count = fields.Integer()
-    created_count = fields.Integer()
-    updated_count = fields.Integer()
-    payload = fields.Text(help="The checked rows of this chunk, as JSON.")
-    error = fields.Text(readonly=True)
+    row_count = fields.Integer(string="Rows")
+    first_row = fields.Integer(help="First row of the file in this chunk.")
+    last_row = fields.Integer(help="Last row of the file in this chunk.")
+    created_count = fields.Integer(string="Created")
+    updated_count = fields.Integer(string="Updated")
+    failed_count = fields.Integer(string="Failed Rows")
+    # Not prefetched: reading the chunks' progress must not load every row.
+    payload = fields.Text(help="The checked rows of this chunk, as JSON.", prefetch=False)
+    error = fields.Text()
+
+    def _description_for_queue(self):
+        return f"{self.job_id.sudo().name}: {self.kind} {self.first_row}-{self.last_row}"
 
     def _run(self):
-        """One queue job: writes the chunk's rows in one transaction. A
-        failure is stored on the chunk (and the job notified), then the
-        exception-free return lets queue_job mark the job done."""
+        """One queue job: writes the chunk's rows in one savepoint. A
+        failure is stored on the chunk, in the user's words; concurrency
+        errors are left to queue_job to retry later."""
         self.ensure_one()
-        wizard = self.env["customer.import.wizard"].with_user(self.job_id.user_id)
-        data = json.loads(self.payload or "[]")
+        chunk = self.sudo()
+        if chunk.state != "pending":
+            return chunk.state  # already run: a retried or duplicated job
+        data = json.loads(chunk.payload or "[]")
+        wizard = self.env["customer.import.wizard"]
         try:
             with self.env.cr.savepoint():
-                if self.kind == "customers":
-                    rows = []
-                    partners = self.env["res.partner"].browse([d["partner_id"] for d in data if d["partner_id"]])
-                    by_id = {p.id: p for p in partners}
-                    for item in data:
-                        partner = by_id.get(item["partner_id"])
-                        rows.append(
-                            {
-                                "row": item["row"],
-                                "vals": item["vals"],
-                                "partner": partner,
-                                "action": "update" if partner else "create",
-                                "errors": [],
-                            }
-                        )
-                    result = wizard._write_rows(rows, [])
-                    self.write({"created_count": result["created"], "updated_count": result["updated"]})
+                if chunk.kind == "customers":
+                    result = wizard._write_rows_unguarded(data, [])
                 else:
-                    contacts = self._contacts_from_payload(data)
-                    wizard._write_rows([], contacts)
-                self.state = "done"
-        except Exception as err:  # any failure is reported on the chunk, none is lost
-            self.write({"state": "failed", "error": str(err.args[0] if err.args else err)})
-        self.job_id._check_finished()
-        return True
-
-    def _contacts_from_payload(self, data):
-        Partner = self.env["res.partner"].with_context(active_test=False)
-        parents = Partner.search(
-            [("is_registered_customer", "=", True), ("vat", "in", [d["customer_vat"] for d in data])]
-        )
-        by_key = {(p.l10n_latam_identification_type_id.id, p.vat): p for p in parents}
-        return [
-            {
-                "row": d["row"],
-                "vals": d["vals"],
-                "customer_row": None,
-                "partner": by_key[(d["customer_type_id"], d["customer_vat"])],
-                "errors": [],
-            }
-            for d in data
-            if (d["customer_type_id"], d["customer_vat"]) in by_key
-        ]
+                    result = wizard._write_rows_unguarded([], data)
+        except RETRYABLE_ERRORS as err:
+            raise RetryableJobError(str(err)) from err
+        except Exception as err:  # any failure is recorded on the chunk, none is lost
+            reason = wizard._failure_reason(err)
+            chunk.write(
+                {
+                    "state": "failed",
+                    "failed_count": chunk.row_count,
+                    "error": self.env._(
+                        "Rows %(first)s to %(last)s were not imported: %(reason)s",
+                        first=chunk.first_row,
+                        last=chunk.last_row,
+                        reason=reason,
+                    ),
+                }
+            )
+            return "failed"
+        vals = {
+            "state": "done",
+            "created_count": result["created"] + result["contacts_created"],
+            "updated_count": result["updated"] + result["contacts_updated"],
+        }
+        if result["lost_contacts"]:
+            vals.update(
+                state="failed",
+                failed_count=len(result["lost_contacts"]),
+                error=self.env._(
+                    "Contacts of rows %(rows)s were not imported: their customer could not be found "
+                    "(did its chunk fail?).",
+                    rows=", ".join(map(str, result["lost_contacts"])),
+                ),
+            )
+        chunk.write(vals)
+        return vals["state"]

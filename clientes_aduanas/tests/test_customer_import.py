@@ -1,13 +1,15 @@
 import base64
+import datetime
 import io
 import json
+import re
 import zipfile
 
 import openpyxl
 from stdnum.pe import ruc
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.queue_job.job import Job
 
@@ -16,6 +18,12 @@ from .common import ClientesAduanasCase
 
 HEADERS = [header for _key, header, _required in sheet.CUSTOMER_COLUMNS]
 CONTACT_HEADERS = [header for _key, header, _required in sheet.CONTACT_COLUMNS]
+KEYS = [key for key, _h, _r in sheet.CUSTOMER_COLUMNS]
+
+
+def ruc_number(body):
+    body = f"20{body:08d}"
+    return body + ruc.calc_check_digit(body)
 
 
 def customer_row(**values):
@@ -34,285 +42,542 @@ def customer_row(**values):
         "detraction_required": "Sí",
     }
     base.update(values)
-    return [base.get(key, "") for key, _h, _r in sheet.CUSTOMER_COLUMNS]
+    return [base.get(key, None) for key in KEYS]
 
 
 def contact_row(**values):
     base = {"customer_vat": "20512345671", "name": "Contacto Uno", "email": "c1@import.example.pe"}
     base.update(values)
-    return [base.get(key, "") for key, _h, _r in sheet.CONTACT_COLUMNS]
+    return [base.get(key, None) for key, _h, _r in sheet.CONTACT_COLUMNS]
 
 
-def make_xlsx(rows, contacts=(), headers=HEADERS):
+def make_workbook(rows, contacts=(), headers=HEADERS):
     workbook = openpyxl.Workbook()
-    ws = workbook.active
-    ws.title = "Clientes"
-    ws.append(headers)
+    customers = workbook.active
+    customers.title = "Clientes"
+    customers.append(headers)
     for row in rows:
-        ws.append(row)
-    wc = workbook.create_sheet("Contactos")
-    wc.append(CONTACT_HEADERS)
+        customers.append(row)
+    sheet_contacts = workbook.create_sheet("Contactos")
+    sheet_contacts.append(CONTACT_HEADERS)
     for row in contacts:
-        wc.append(row)
+        sheet_contacts.append(row)
+    return workbook
+
+
+def save(workbook):
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
-def make_csv(rows, delimiter=",", encoding="utf-8", bom=False):
-    lines = [delimiter.join(HEADERS)] + [delimiter.join(str(v) for v in row) for row in rows]
+def make_xlsx(rows, contacts=(), headers=HEADERS):
+    return save(make_workbook(rows, contacts, headers))
+
+
+def make_csv(rows, delimiter=",", encoding="utf-8", bom=False, headers=HEADERS):
+    lines = [delimiter.join(headers)] + [delimiter.join("" if v is None else str(v) for v in row) for row in rows]
     data = "\r\n".join(lines).encode(encoding)
     return (b"\xef\xbb\xbf" + data) if bom else data
 
 
-@tagged("post_install", "-at_install")
-class TestCustomerImport(ClientesAduanasCase):
-    def _wizard(self, data, filename="clientes.xlsx", user=None):
-        Wizard = self.env["customer.import.wizard"].with_user(user or self.user_manager)
-        return Wizard.create({"file": base64.b64encode(data), "filename": filename})
+class ImportCase(ClientesAduanasCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        group = "clientes_aduanas.clientes_aduanas_group_%s"
+        # Create + edit without being a manager: what importing needs.
+        cls.user_importer = new_test_user(cls.env, login="ca_importer", groups=f"{group % 'create'},{group % 'edit'}")
+        cls.user_importer2 = new_test_user(cls.env, login="ca_importer2", groups=f"{group % 'create'},{group % 'edit'}")
 
-    def _assert_refused(self, data, fragment, filename="clientes.xlsx"):
+    def _wizard(self, data, filename="clientes.xlsx", user=None, **vals):
+        Wizard = self.env["customer.import.wizard"].with_user(user or self.user_importer)
+        return Wizard.create({"file": base64.b64encode(data), "filename": filename, **vals})
+
+    def _refusal(self, data, filename="clientes.xlsx"):
         wizard = self._wizard(data, filename)
         with self.assertRaises(UserError) as ctx:
             wizard.action_preview()
-        self.assertIn(fragment, str(ctx.exception))
-        return ctx.exception
+        return str(ctx.exception)
 
-    def test_template(self):
-        wizard = self.env["customer.import.wizard"].create({})
+    def _by_email(self, email):
+        return self.env["res.partner"].with_context(active_test=False).search([("email", "=", email)])
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerImportTemplate(ImportCase):
+    def test_template_xlsx(self):
+        wizard = self.env["customer.import.wizard"].with_user(self.user_importer).create({})
         action = wizard.action_download_template()
-        self.assertIn("/template_file/", action["url"])
+        self.assertIn("/template_file/plantilla_clientes.xlsx", action["url"])
         workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.template_file)))
         self.assertEqual(workbook.sheetnames, ["Clientes", "Contactos", "Listas"])
         self.assertEqual(workbook["Listas"].sheet_state, "hidden")
-        header = [c.value for c in workbook["Clientes"][1]]
-        self.assertIn("Número de documento *", header)
-        self.assertIn("Teléfono secundario", header)
-        self.assertEqual(workbook["Clientes"]["B2"].value, "20512345671", "an example row")
-        formulas = {dv.formula1 for dv in workbook["Clientes"].data_validations.dataValidation}
-        self.assertEqual(
-            len(formulas),
-            8,
-            "document type, person type, department, country, WhatsApp, " "category, class, detraction",
-        )
+        customers, contacts = workbook["Clientes"], workbook["Contactos"]
+        header = [c.value for c in customers[1]]
+        self.assertEqual(header[:3], ["Tipo de documento *", "Número de documento *", "Nombre o razón social *"])
+        self.assertIn("Teléfono secundario", header, "optional columns carry no *")
+        self.assertIn("Obligatorio", customers["A1"].comment.text)
+        self.assertIn("Opcional", customers["D1"].comment.text)
+        self.assertEqual(customers["B2"].value, "20512345671", "an example row")
+        self.assertEqual(customers["B2"].number_format, "@", "document numbers are text")
+        self.assertEqual(contacts["A2"].value, "20512345671")
+        # Drop-downs: document type, person type, department, country,
+        # WhatsApp, category, class, detraction; on contacts the main flag.
+        validated = {}
+        for validation in customers.data_validations.dataValidation:
+            column = str(validation.sqref).split(":")[0].rstrip("0123456789")
+            validated[header[openpyxl.utils.column_index_from_string(column) - 1]] = validation.formula1
+        for column in (
+            "Tipo de documento *",
+            "Tipo de persona",
+            "Departamento",
+            "País",
+            "Categoría",
+            "Clase de cliente",
+            "Teléfono es WhatsApp",
+            "Solicita detracción",
+        ):
+            self.assertIn(column, validated)
+            self.assertTrue(validated[column].startswith("=Listas!$"), validated[column])
+        self.assertEqual(len(contacts.data_validations.dataValidation), 1)
         lists = {c[0].value: [x.value for x in c[1:] if x.value] for c in workbook["Listas"].iter_cols()}
         self.assertIn("RUC", lists["document_type"])
+        self.assertIn("RTN", lists["document_type"])
         self.assertIn("Francisco Morazán", lists["state"])
+        self.assertIn("Lima", lists["state"])
         self.assertEqual(lists["company_type"], ["Natural", "Jurídica"])
-        # The template itself imports: its example row is valid.
+        self.assertEqual(set(lists["category"]), {"PRO", "NORMAL"})
+        self.assertIn(self.env.ref("base.hn").name, lists["country"])
+        # The template itself imports: its example rows are valid.
         preview = self._wizard(base64.b64decode(wizard.template_file))
         preview.action_preview()
-        self.assertEqual((preview.count_create, preview.count_error), (1, 0))
-        wizard.action_download_template_csv()
-        self.assertTrue(base64.b64decode(wizard.template_file).startswith(b"\xef\xbb\xbfTipo de documento *;"))
+        self.assertEqual((preview.count_create, preview.count_error, preview.count_contact_error), (1, 0, 0))
 
+    def test_template_csv(self):
+        wizard = self.env["customer.import.wizard"].with_user(self.user_importer).create({})
+        wizard.action_download_template_csv()
+        customers = base64.b64decode(wizard.template_file)
+        self.assertTrue(customers.startswith("\ufeffTipo de documento *;Número de documento *;".encode()))
+        wizard.action_download_contact_template_csv()
+        contacts = base64.b64decode(wizard.template_file)
+        self.assertTrue(contacts.startswith("\ufeffNúmero de documento del cliente *;Nombre *;".encode()))
+        preview = self._wizard(customers, "plantilla_clientes.csv")
+        preview.contact_file = base64.b64encode(contacts)
+        preview.contact_filename = "plantilla_contactos.csv"
+        preview.action_preview()
+        self.assertEqual((preview.count_create, preview.count_contacts, preview.count_error), (1, 1, 0))
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerImport(ImportCase):
     def test_preview_create_update_and_errors(self):
         existing = self._create_customer(vat="20603456786", email="existente@import.example.pe", name="Existente")
         by_email = self._create_customer(vat="20100070970", email="poremail@import.example.pe", name="Por email")
+        other = self._create_customer(vat="20131312955", email="otro.cliente@import.example.pe", name="Otro")
+        fourth = self._create_customer(vat=ruc_number(7654321), email="cuarto@import.example.pe", name="Cuarto")
         rows = [
             customer_row(),
-            customer_row(vat="20603456786", email="otro@import.example.pe", name="Existente Renombrado"),
-            customer_row(
-                vat="10456789124", email="POREMAIL@import.example.pe", document_type="RUC", name="Match por email"
-            ),
-            customer_row(vat="20512345670", email="malo@@x", phone="", name="Fila Mala"),
-            customer_row(email="uno@import.example.pe", vat="20131312955", name="Duplicado en archivo"),
+            customer_row(vat="20603456786", email="renombrado@import.example.pe", name="Existente Renombrado"),
+            customer_row(vat="10456789124", email="POREMAIL@import.example.pe", name="Match por email"),
+            customer_row(vat="20512345670", email="malo@@x", phone=None, state="Atlántida", name="Fila Mala"),
+            customer_row(email="uno@import.example.pe", vat=ruc_number(1234567), name="Duplicado en archivo"),
+            customer_row(vat=fourth.vat, email="otro.cliente@import.example.pe", name="Email ajeno"),
         ]
         wizard = self._wizard(make_xlsx(rows))
         wizard.action_preview()
         self.assertEqual(wizard.state, "preview")
-        self.assertEqual((wizard.count_create, wizard.count_update, wizard.count_error), (1, 2, 2))
+        self.assertEqual((wizard.count_total, wizard.count_create, wizard.count_update), (6, 1, 2))
+        self.assertEqual(wizard.count_error, 3)
         analysis = wizard._analyse()
         by_row = {r["row"]: r for r in analysis["rows"]}
-        self.assertEqual(by_row[3]["partner"], existing)
-        self.assertEqual(by_row[4]["partner"], by_email)
-        bad_columns = [column for column, _m in by_row[5]["errors"]]
-        self.assertEqual(sorted(bad_columns), ["email", "phone", "vat"], "every error of the row is listed")
-        self.assertIn("row 2", " ".join(m for _c, m in by_row[6]["errors"]))
-        self.assertIn("Número de documento", wizard.preview_html)
+        self.assertEqual(by_row[3]["partner"], existing, "matched by document type + number")
+        self.assertEqual(by_row[4]["partner"], by_email, "then by e-mail")
+        bad = by_row[5]["errors"]
+        self.assertEqual(
+            sorted(column for column, _m in bad), ["email", "phone", "state", "vat"], "every error of the row"
+        )
+        self.assertIn("row 2", " ".join(m for _c, m in by_row[6]["errors"]), "duplicate inside the file")
+        self.assertIn(other.name, " ".join(m for _c, m in by_row[7]["errors"]), "duplicate of another customer")
+        self.assertIn("Número de documento", wizard.preview_html, "errors name the column")
         self.assertIn("Fila Mala", wizard.preview_html)
+        self.assertTrue(wizard.rejected_file, "the rows with errors can be downloaded at once")
         # Errors and no opt-in: nothing is written.
         with self.assertRaises(UserError):
             wizard.action_import()
-        self.assertFalse(self.env["res.partner"].search([("email", "=", "uno@import.example.pe")]))
+        self.assertFalse(self._by_email("uno@import.example.pe"))
+        self.assertEqual(existing.name, "Existente")
         # Only the valid rows.
         wizard.import_valid_only = True
         wizard.action_import()
-        self.assertEqual((wizard.result_created, wizard.result_updated, wizard.result_skipped), (1, 2, 2))
+        self.assertEqual((wizard.result_created, wizard.result_updated, wizard.result_skipped), (1, 2, 3))
         self.assertEqual(existing.name, "Existente Renombrado")
-        self.assertEqual(existing.email, "otro@import.example.pe")
-        created = self.env["res.partner"].search([("email", "=", "uno@import.example.pe")])
+        self.assertEqual(existing.email, "renombrado@import.example.pe")
+        self.assertEqual(by_email.vat, "10456789124")
+        created = self._by_email("uno@import.example.pe")
         self.assertTrue(created.is_registered_customer)
         self.assertEqual(created.customer_category_id.code, "PRO")
         self.assertTrue(created.detraction_required)
+        self.assertTrue(created.is_company, "a RUC 20 is a company")
         self.assertEqual(created.state_id, self.state_lima)
         rejected = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.rejected_file)))
+        header = [c.value for c in rejected["Clientes"][1]]
+        self.assertEqual(header[-1], "Errores")
         rejected_rows = list(rejected["Clientes"].iter_rows(min_row=2, values_only=True))
-        self.assertEqual([r[2] for r in rejected_rows], ["Fila Mala", "Duplicado en archivo"])
-        self.assertIn("Teléfono", rejected_rows[0][-1])
+        self.assertEqual([r[2] for r in rejected_rows], ["Fila Mala", "Duplicado en archivo", "Email ajeno"])
+        self.assertIn("Teléfono:", rejected_rows[0][-1])
+        self.assertIn("Departamento:", rejected_rows[0][-1])
+        # The rejected file, fixed, uploads again (its Errors column is ignored).
+        fixed = self._wizard(base64.b64decode(wizard.rejected_file))
+        fixed.action_preview()
+        self.assertEqual(fixed.count_total, 3)
+
+    def test_update_writes_explicit_values_only(self):
+        customer = self._create_customer(detraction_required=True, mobile="+51 999 111 222", city="Lima")
+        row = customer_row(detraction_required="No", city=None, country=None, name="Nuevo Nombre")
+        wizard = self._wizard(make_xlsx([row]))
+        wizard.action_import()
+        self.assertEqual(wizard.result_updated, 1)
+        self.assertFalse(customer.detraction_required, "No is written")
+        self.assertEqual(customer.mobile, "+51 999 111 222", "an empty cell keeps the value")
+        self.assertEqual(customer.city, "Lima")
+        self.assertEqual(customer.name, "Nuevo Nombre")
+        self.assertEqual(customer.country_id, self.pe)
 
     def test_contacts_sheet(self):
-        data = make_xlsx(
-            [customer_row()],
-            [contact_row(is_operations_contact="Sí"), contact_row(name="Sin cliente", customer_vat="20100070970")],
+        registered = self._create_customer(vat="20603456786", email="registrado@import.example.pe")
+        self.env["res.partner"].create(
+            {"name": "Jefa Actual", "parent_id": registered.id, "is_operations_contact": True}
         )
-        wizard = self._wizard(data)
-        wizard.import_valid_only = True
+        data = make_xlsx(
+            [
+                customer_row(),
+                customer_row(document_type="DNI", vat="01234567", email="dni@import.example.pe", name="Persona"),
+            ],
+            [
+                contact_row(is_operations_contact="Sí"),
+                contact_row(name="Segunda Principal", email=None, is_operations_contact="Sí"),
+                contact_row(customer_vat=1234567, name="Por DNI sin cero", email=None),
+                contact_row(customer_vat="20603456786", name="Del registrado", email="reg@import.example.pe"),
+                contact_row(customer_vat="20603456786", name="Otra Jefa", email=None, is_operations_contact="Sí"),
+                contact_row(customer_vat="20100070970", name="Sin cliente"),
+                contact_row(name=None, email="no-es-email"),
+            ],
+        )
+        wizard = self._wizard(data, import_valid_only=True)
+        analysis = wizard._analyse()
+        errors = {c["row"]: [column for column, _m in c["errors"]] for c in analysis["contacts"]}
+        self.assertEqual(
+            errors,
+            {
+                2: [],
+                3: ["is_operations_contact"],
+                4: [],
+                5: [],
+                6: ["is_operations_contact"],
+                7: ["customer_vat"],
+                8: ["name", "email"],
+            },
+        )
         wizard.action_preview()
-        self.assertEqual(wizard.count_error, 1)
+        self.assertEqual((wizard.count_contacts, wizard.count_contact_error), (7, 4))
         wizard.action_import()
-        customer = self.env["res.partner"].search([("email", "=", "uno@import.example.pe")])
+        self.assertEqual(wizard.result_contacts, 3)
+        customer = self._by_email("uno@import.example.pe")
         self.assertEqual(customer.child_ids.mapped("name"), ["Contacto Uno"])
         self.assertTrue(customer.child_ids.is_operations_contact)
+        person = self._by_email("dni@import.example.pe")
+        self.assertEqual(person.child_ids.name, "Por DNI sin cero", "linked despite the lost leading zero")
+        self.assertIn("Del registrado", registered.child_ids.mapped("name"))
+        # Importing the same contact again updates it instead of adding one.
+        again = make_xlsx([], [contact_row(customer_vat="20603456786", name="DEL REGISTRADO", function="Gerente")])
+        self._wizard(again).action_import()
+        contact = registered.child_ids.filtered(lambda c: c.name.lower() == "del registrado")
+        self.assertEqual(len(contact), 1)
+        self.assertEqual(contact.function, "Gerente")
 
     def test_csv_encodings_and_separators(self):
-        row = customer_row(name="Compañía Ñandú S.A.C.", city="Jesús María")
+        row = customer_row(name="Compañía Ñandú S.A.C.", city="Jesús María", phone="+51 1 4445555")
         for label, data in (
-            ("utf-8", make_csv([row])),
+            ("utf-8 ,", make_csv([row])),
             ("utf-8 bom ;", make_csv([row], delimiter=";", bom=True)),
             ("latin-1 ;", make_csv([row], delimiter=";", encoding="latin-1")),
+            ("windows-1252 tab", make_csv([row], delimiter="\t", encoding="cp1252")),
+            ("utf-16 tab", make_csv([row], delimiter="\t", encoding="utf-16")),
         ):
             with self.subTest(label):
-                wizard = self._wizard(data, "clientes.csv")
-                analysis = wizard._analyse()
+                analysis = self._wizard(data, "clientes.csv")._analyse()
                 self.assertEqual(analysis["rows"][0]["vals"]["name"], "Compañía Ñandú S.A.C.")
+                self.assertEqual(analysis["rows"][0]["vals"]["city"], "Jesús María")
                 self.assertFalse(analysis["rows"][0]["errors"])
+
+    def test_csv_with_contacts_file(self):
+        contacts = make_csv([contact_row(is_operations_contact="Sí")], headers=CONTACT_HEADERS)
+        wizard = self._wizard(make_csv([customer_row()]), "clientes.csv")
+        wizard.write({"contact_file": base64.b64encode(contacts), "contact_filename": "contactos.csv"})
+        wizard.action_import()
+        self.assertEqual((wizard.result_created, wizard.result_contacts), (1, 1))
+        self.assertEqual(self._by_email("uno@import.example.pe").child_ids.name, "Contacto Uno")
 
     def test_numbers_dates_and_leading_zeros(self):
         rows = [
+            customer_row(document_type="DNI", vat=1234567, phone=987654321.0, email="a@import.example.pe"),
+            customer_row(document_type="RUC", vat=20100070970, phone=14445555, email="b@import.example.pe"),
             customer_row(
-                document_type="DNI", vat=1234567, phone=987654321.0, email="dni@import.example.pe", name="DNI sin cero"
+                document_type="RTN",
+                vat=8011999012345,
+                country="HN",
+                state="Francisco Morazán",
+                city="Tegucigalpa",
+                company_type="Jurídica",
+                email="c@import.example.pe",
             ),
             customer_row(
-                document_type="RUC", vat=20100070970, email="ruc@import.example.pe", name="RUC numérico", phone=14445555
+                document_type=self.env.ref("l10n_latam_base.it_pass").name,
+                vat=1234567,
+                email="d@import.example.pe",
+                country="CL",
+                state=None,
             ),
-            customer_row(document_type="DNI", vat=123456, email="corto@import.example.pe", name="DNI corto"),
+            customer_row(vat=ruc_number(111), phone=datetime.datetime(2024, 1, 5), email="e@import.example.pe"),
+            customer_row(document_type="DNI", vat=datetime.date(2024, 1, 5), email="f@import.example.pe"),
+            customer_row(document_type="RTN", vat=1234567890123456789, country="HN", email="g@import.example.pe"),
         ]
         analysis = self._wizard(make_xlsx(rows))._analyse()
-        first, second, third = analysis["rows"]
-        self.assertEqual(first["vals"]["vat"], "01234567", "leading zero restored")
-        self.assertEqual(first["vals"]["phone"], "987654321", "no trailing .0")
-        self.assertFalse(first["errors"])
-        self.assertEqual(second["vals"]["vat"], "20100070970")
-        self.assertFalse(second["errors"])
-        self.assertEqual(third["vals"]["vat"], "00123456")
-        self.assertFalse(third["errors"], "6 digits pad unambiguously to a DNI of 8")
+        dni, ruc_row, rtn, passport, phone_date, vat_date, rounded = analysis["rows"]
+        self.assertEqual(dni["vals"]["vat"], "01234567", "leading zero restored")
+        self.assertEqual(dni["vals"]["phone"], "987654321", "no trailing .0")
+        self.assertFalse(dni["errors"])
+        self.assertEqual(ruc_row["vals"]["vat"], "20100070970")
+        self.assertFalse(ruc_row["errors"])
+        self.assertEqual(rtn["vals"]["vat"], "08011999012345", "RTN padded to 14 digits")
+        self.assertFalse(rtn["errors"])
+        self.assertEqual([c for c, _m in passport["errors"]], ["vat"], "zeros of a passport cannot be restored")
+        self.assertIn("type it as text", passport["errors"][0][1])
+        self.assertEqual([c for c, _m in phone_date["errors"]], ["phone"])
+        self.assertIn("2024-01-05", phone_date["errors"][0][1])
+        self.assertIn("vat", [c for c, _m in vat_date["errors"]])
+        self.assertIn("rounded", " ".join(m for _c, m in rounded["errors"]))
 
     def test_bad_files(self):
-        self._assert_refused(b"", "Choose a file")
-        self._assert_refused(b"\n", "Missing", filename="clientes.csv")
-        self._assert_refused(b"just some text, not a sheet", "not an Excel", filename="clientes.pdf")
-        self._assert_refused(b"PK\x03\x04garbage" * 10, "damaged")
-        self._assert_refused(sheet.OLE_MAGIC + b"\x00" * 100, "password-protected")
-        # Zip bomb: a member that inflates far beyond the bound.
+        self.assertIn("Choose a file", self._refusal(b""))
+        self.assertIn("not an Excel", self._refusal(b"%PDF-1.4 not a sheet", "clientes.pdf"))
+        self.assertIn("not an Excel", self._refusal(b"\x00\x01binary\x00" * 10, "clientes.csv"))
+        self.assertIn("damaged", self._refusal(b"PK\x03\x04garbage" * 10))
+        self.assertIn("damaged", self._refusal(b"plain text", "clientes.xlsx"))
+        self.assertIn("password-protected", self._refusal(sheet.OLE_MAGIC + b"\x00" * 100))
+        self.assertIn("no header row", self._refusal(b"\r\n\r\n", "clientes.csv"))
+        # Zip bomb: a small archive whose member inflates 1000 times.
         bomb = io.BytesIO()
         with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("[Content_Types].xml", "<Types/>")
-            archive.writestr("xl/worksheets/sheet1.xml", b"0" * (sheet.MAX_UNCOMPRESSED_BYTES + 1))
-        self._assert_refused(bomb.getvalue(), "too large")
-        # Wrong headers: say which are missing and unknown.
-        error = self._assert_refused(make_xlsx([["x"]], headers=["Nombre o razón social", "Columna rara"]), "Missing")
-        self.assertIn("Número de documento", str(error))
-        self.assertIn("Columna rara", str(error))
+            archive.writestr("xl/worksheets/sheet1.xml", b"0" * (20 * 1024 * 1024))
+        self.assertLess(len(bomb.getvalue()), 100_000)
+        self.assertIn("too large", self._refusal(bomb.getvalue()))
+        # A valid .xlsx cut in half.
+        self.assertIn("damaged", self._refusal(make_xlsx([customer_row()])[:3000]))
+        # Wrong headers: which are missing and which are unknown.
+        message = self._refusal(make_xlsx([["x"]], headers=["Nombre o razón social", "Columna rara"]))
+        self.assertIn("Missing: Tipo de documento, Número de documento, Dirección, Email, Teléfono", message)
+        self.assertIn("Unknown: Columna rara", message)
+        message = self._refusal(make_csv([customer_row()], headers=[*HEADERS[:-1], "Observaciones"]), "c.csv")
+        self.assertIn("Unknown: Observaciones", message)
+        # A CSV field far beyond any sane length (csv module limit).
+        self.assertIn("cannot be read", self._refusal(make_csv([["x" * 200_000] * 3]), "clientes.csv"))
+        # Bad input changes nothing.
+        self.assertFalse(self.env["customer.import.job"].search([]))
 
     def test_formulas(self):
-        workbook = openpyxl.Workbook()
-        ws = workbook.active
-        ws.title = "Clientes"
-        ws.append(HEADERS)
-        ws.append(customer_row(name='=CONCATENATE("A","B")'))
+        workbook = make_workbook([customer_row(name='=CONCATENATE("Importadora ","Dos")')])
+        data = save(workbook)  # openpyxl stores no cached value: never calculated
+        message = self._refusal(data)
+        self.assertIn("formulas without a calculated value", message)
+        self.assertIn("Clientes!C2", message)
+        # What Excel saves: the formula and its cached value. The value is read.
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = {name: archive.read(name) for name in archive.namelist()}
+        sheet_xml = members["xl/worksheets/sheet1.xml"].decode()
+        sheet_xml, count = re.subn(
+            r'<c r="C2"([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?',
+            r'<c r="C2" t="str"><f>\2</f><v>Importadora Dos</v>',
+            sheet_xml,
+        )
+        self.assertEqual(count, 1)
+        members["xl/worksheets/sheet1.xml"] = sheet_xml.encode()
         out = io.BytesIO()
-        workbook.save(out)  # openpyxl stores no cached value for the formula
-        error = self._assert_refused(out.getvalue(), "formulas without a calculated value")
-        self.assertIn("Clientes!C2", str(error))
-
-    def test_million_empty_rows_are_bounded(self):
-        workbook = openpyxl.Workbook()
-        ws = workbook.active
-        ws.title = "Clientes"
-        ws.append(HEADERS)
-        ws.append(customer_row())
-        ws.cell(row=1_000_000, column=1, value=" ")  # "used range" down to row 1,000,000
-        out = io.BytesIO()
-        workbook.save(out)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, content in members.items():
+                archive.writestr(name, content)
         analysis = self._wizard(out.getvalue())._analyse()
-        self.assertEqual(len(analysis["rows"]), 1)
+        self.assertEqual(analysis["rows"][0]["vals"]["name"], "Importadora Dos")
+        self.assertFalse(analysis["rows"][0]["errors"])
+
+    def test_row_bounds(self):
+        workbook = make_workbook([customer_row()])
+        workbook["Clientes"].cell(row=1_000_000, column=1, value=" ")  # "used" down to row 1,000,000
+        analysis = self._wizard(save(workbook))._analyse()
+        self.assertEqual(len(analysis["rows"]), 1, "reading stops after a run of empty rows")
+        self.patch(sheet, "MAX_ROWS", 2)
+        rows = [customer_row(vat=ruc_number(i), email=f"n{i}@import.example.pe") for i in range(3)]
+        self.assertIn("more than 2 rows", self._refusal(make_xlsx(rows)))
 
     def test_all_or_nothing(self):
+        """A failure while writing (here: another user registered the
+        second e-mail between the check and the write) writes nothing."""
         rows = [customer_row(), customer_row(vat="20603456786", email="dos@import.example.pe", name="Dos")]
         wizard = self._wizard(make_xlsx(rows))
-        wizard.action_preview()
-        # Between preview and confirm another user registers the second e-mail.
-        self._create_customer(vat="20100070970", email="dos@import.example.pe", name="Intruso")
         analysis = wizard._analyse()
-        analysis["rows"][1]["action"] = "create"  # as computed at preview time
+        self.assertFalse([r for r in analysis["rows"] if r["errors"]])
+        self._create_customer(vat="20100070970", email="dos@import.example.pe", name="Intruso")
         with self.assertRaises(UserError) as ctx:
-            wizard._write_rows(analysis["rows"], [])
+            wizard._write_rows([wizard._compact(r) for r in analysis["rows"]], [])
         self.assertIn("Nothing was imported", str(ctx.exception))
-        self.assertFalse(self.env["res.partner"].search([("email", "=", "uno@import.example.pe")]))
+        self.assertIn("Intruso", str(ctx.exception))
+        self.assertFalse(self._by_email("uno@import.example.pe"))
+        # Through the button the file is checked again: that row now
+        # updates the customer found by its e-mail.
+        self.assertEqual(wizard._analyse()["rows"][1]["action"], "update")
+
+    def test_batched_queries(self):
+        """Reading, checking and matching do not cost a query per row."""
+        rows = [customer_row(vat=ruc_number(5000 + i), email=f"q{i}@import.example.pe") for i in range(30)]
+        self._create_customer(vat=ruc_number(5000), email="q0@import.example.pe", name="Existente")
+        small, big = self._wizard(make_xlsx(rows[:5])), self._wizard(make_xlsx(rows))
+        small._analyse(), big._analyse()  # warm the caches (catalogs, the wizards' files)
+        counts = []
+        for wizard in (small, big):
+            start = self.env.cr.sql_log_count
+            analysis = wizard._analyse()
+            counts.append(self.env.cr.sql_log_count - start)
+            self.assertEqual(analysis["rows"][0]["action"], "update")
+        self.assertEqual(counts[0], counts[1], "the same queries for 5 rows as for 30")
 
     def test_permissions(self):
         data = make_xlsx([customer_row()])
-        for user in (self.user_view, self.user_create, self.user_edit):
+        for user in (self.user_view, self.user_create, self.user_edit, self.user_delete):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 self._wizard(data, user=user).action_preview()
-        wizard = self._wizard(data, user=self.user_manager)
-        wizard.action_preview()
-        wizard.action_import()
-        self.assertEqual(wizard.result_created, 1)
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self._wizard(data, user=user).action_import()
+        with self.assertRaises(AccessError):
+            self._wizard(data, user=self.user_plain)
+        for user in (self.user_importer, self.user_manager):
+            wizard = self._wizard(
+                make_xlsx([customer_row(email=f"{user.login}@import.example.pe", vat=ruc_number(user.id))]), user=user
+            )
+            wizard.action_import()
+            self.assertEqual(wizard.result_created, 1)
 
     def test_form_flow(self):
-        form = Form(self.env["customer.import.wizard"].with_context(default_filename="clientes.xlsx"))
-        form.file = base64.b64encode(make_xlsx([customer_row()]))
+        Wizard = self.env["customer.import.wizard"].with_user(self.user_importer)
+        form = Form(Wizard.with_context(default_filename="clientes.csv"))
+        form.file = base64.b64encode(make_csv([customer_row()]))
         wizard = form.save()
+        self.assertTrue(wizard.is_csv)
         wizard.action_preview()
         self.assertEqual(wizard.count_create, 1)
         wizard.action_back()
         self.assertEqual(wizard.state, "upload")
+        wizard.action_import()
+        self.assertEqual(wizard.result_created, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerImportBackground(ImportCase):
+    def _big_file(self, count=5, contacts=True, prefix="bg"):
+        rows = [
+            customer_row(vat=ruc_number(70000000 + i), email=f"{prefix}{i}@import.example.pe", name=f"Fondo {i}")
+            for i in range(count)
+        ]
+        contact_rows = [contact_row(customer_vat=rows[0][1], name="Contacto Fondo")] if contacts else []
+        return rows, make_xlsx(rows, contact_rows)
+
+    def _queued(self, exclude=()):
+        return self.env["queue.job"].search(
+            [("model_name", "in", ("customer.import.job", "customer.import.job.chunk")), ("id", "not in", exclude)],
+            order="id",
+        )
+
+    def _run_jobs(self, queued):
+        """What the job runner does: each job once its dependencies are done."""
+        done, pending = set(), list(queued)
+        while pending:
+            ready = [q for q in pending if set(q.dependencies.get("depends_on", [])) <= done]
+            self.assertTrue(ready, "a cycle in the jobs' dependencies")
+            for queued_job in ready:
+                Job.load(self.env, queued_job.uuid).perform()
+                done.add(queued_job.uuid)
+                pending.remove(queued_job)
 
     def test_background_import_with_queue_job(self):
-        rows = []
-        for i in range(5):
-            body = f"20{70000000 + i:08d}"
-            rows.append(
-                customer_row(vat=body + ruc.calc_check_digit(body), email=f"bg{i}@import.example.pe", name=f"Fondo {i}")
-            )
-        contacts = [contact_row(customer_vat=rows[0][1], name="Contacto Fondo")]
-        wizard = self._wizard(make_xlsx(rows, contacts)).with_context(customer_import_background_threshold=3)
+        rows, data = self._big_file()
+        wizard = self._wizard(data).with_context(customer_import_background_threshold=3)
         wizard.action_import()
         job = wizard.job_id
-        self.assertEqual(job.state, "running")
+        self.assertTrue(job)
+        self.assertEqual((job.state, job.total_rows, job.progress), ("running", 6, 0.0))
         self.assertFalse(self.env["res.partner"].search([("email", "=like", "bg%@import.example.pe")]))
-        queued = self.env["queue.job"].search([("model_name", "=", "customer.import.job.chunk")], order="id")
-        self.assertEqual(len(queued), 2, "one customer chunk and the contacts chunk")
-        # What the job runner does, in dependency order: customers, then contacts.
-        for queued_job in queued.sorted(lambda q: q.records.kind != "customers"):
-            Job.load(self.env, queued_job.uuid).perform()
+        queued = self._queued()
+        by_kind = {q.records.kind if q.model_name == "customer.import.job.chunk" else "end": q for q in queued}
+        self.assertEqual(len(queued), 3)
+        self.assertFalse(by_kind["customers"].dependencies["depends_on"])
+        self.assertEqual(by_kind["contacts"].dependencies["depends_on"], [by_kind["customers"].uuid])
+        self.assertEqual(by_kind["end"].dependencies["depends_on"], [by_kind["contacts"].uuid])
+        self.assertTrue(all(q.user_id == self.user_importer for q in queued), "jobs run as the importing user")
+        self._run_jobs(queued)
         job.invalidate_recordset()
         self.assertEqual(job.state, "done")
-        self.assertEqual(job.created_count, 5)
-        self.assertEqual(job.progress, 100.0)
-        self.assertTrue(job.message_ids.filtered(lambda m: "5 created" in (m.body or "")))
+        self.assertEqual((job.created_count, job.contact_count, job.progress), (5, 1, 100.0))
+        self.assertTrue(job.message_ids.filtered(lambda m: "5 created" in (m.body or "")), "the user is notified")
         parent = self.env["res.partner"].search([("vat", "=", rows[0][1])])
         self.assertEqual(parent.child_ids.name, "Contacto Fondo")
 
-    def test_background_failed_chunk_is_reported(self):
-        """Between the analysis and its chunk's turn, another user registered
-        the same e-mail: the chunk fails, is recorded, nothing is lost silently."""
-        self._create_customer(email="tarde@import.example.pe", name="Llegó antes")
-        job = self.env["customer.import.job"].create({"name": "tarde.xlsx", "total_rows": 1})
-        vals = self._pe_vals(vat="20100070970", email="tarde@import.example.pe", name="Llegó tarde")
-        chunk = self.env["customer.import.job.chunk"].create(
-            {
-                "job_id": job.id,
-                "kind": "customers",
-                "row_count": 1,
-                "payload": json.dumps([{"row": 2, "vals": vals, "partner_id": False}]),
-            }
-        )
-        chunk._run()
-        self.assertEqual(chunk.state, "failed")
-        self.assertIn("Llegó antes", chunk.error)
+    def test_background_runs_synchronously_without_delay(self):
+        _rows, data = self._big_file(count=4, contacts=False, prefix="sync")
+        wizard = self._wizard(data).with_context(customer_import_background_threshold=2, queue_job__no_delay=True)
+        wizard.action_import()
+        self.assertEqual((wizard.job_id.state, wizard.job_id.created_count), ("done", 4))
+
+    def test_background_failed_chunk_is_reported_and_retried(self):
+        """Between the check and its chunk's turn, another user registered
+        the same e-mail: the chunk fails and says why, the contacts of its
+        customers are reported (not dropped), the import ends with errors;
+        once the conflict is solved, retrying imports the rest."""
+        rows, data = self._big_file(count=4)
+        wizard = self._wizard(data).with_context(customer_import_background_threshold=2)
+        wizard.action_import()
+        job = wizard.job_id
+        intruder = self._create_customer(vat=ruc_number(123), email="bg2@import.example.pe", name="Llegó antes")
+        self._run_jobs(self._queued())
+        job.invalidate_recordset()
         self.assertEqual(job.state, "failed")
-        self.assertEqual(job.failed_rows, 1)
-        self.assertFalse(self.env["res.partner"].search([("name", "=", "Llegó tarde")]))
+        customers_chunk, contacts_chunk = job.chunk_ids
+        self.assertEqual(customers_chunk.state, "failed")
+        self.assertIn("Llegó antes", customers_chunk.error)
+        self.assertIn("Rows 2 to 5", customers_chunk.error)
+        self.assertEqual(contacts_chunk.state, "failed")
+        self.assertIn("rows 2", contacts_chunk.error)
+        self.assertEqual(job.failed_rows, 5)
+        self.assertEqual(self.env["res.partner"].search([("email", "=like", "bg%@import.example.pe")]), intruder)
+        self.assertTrue(job.message_ids.filtered(lambda m: "5 rows failed" in (m.body or "")))
+        # Solved: the intruder changes e-mail; retry.
+        intruder.email = "antes@import.example.pe"
+        before = self._queued().ids
+        job.with_user(self.user_importer).action_retry_failed()
+        self.assertEqual(job.state, "running")
+        self._run_jobs(self._queued(exclude=before))
+        job.invalidate_recordset()
+        self.assertEqual((job.state, job.created_count, job.contact_count, job.failed_rows), ("done", 4, 1, 0))
+
+    def test_background_job_security(self):
+        _rows, data = self._big_file(count=3, contacts=False, prefix="sec")
+        wizard = self._wizard(data).with_context(customer_import_background_threshold=2)
+        wizard.action_import()
+        job = wizard.job_id
+        chunk = job.chunk_ids.with_user(self.user_importer)
+        self.assertTrue(chunk.payload, "the owner can read the progress and rows")
+        with self.assertRaises(AccessError):
+            chunk.write({"payload": json.dumps([{"row": 2, "vals": {"name": "x"}, "partner_id": False}])})
+        other = self.env["customer.import.job"].with_user(self.user_importer2).search([])
+        self.assertFalse(other, "another user does not see this import")
+        self.assertIn(job, self.env["customer.import.job"].with_user(self.user_manager).search([]))

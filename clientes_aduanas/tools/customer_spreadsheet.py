@@ -1,18 +1,25 @@
 """Reading and writing the customer spreadsheets (.xlsx with openpyxl, .csv
-with the csv module): column definitions, safe reading, neutralised output.
+with the csv module): column definitions, bounded streaming reading,
+neutralised output.
 
 Pure Python (no Odoo import). Problems are raised as
-:class:`SpreadsheetError` with a rule code and parameters; the Spanish text is
-produced by the import wizard.
+:class:`SpreadsheetError` with a rule code and parameters; the user's text
+is produced by the import wizard. Headers and the template's notes are
+Spanish on purpose: they are the file's vocabulary, not UI strings.
 """
 
 import csv
 import datetime
 import io
+import re
 import unicodedata
 import zipfile
 
 import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import document_number as dn
@@ -53,6 +60,13 @@ EXPORT_ONLY_COLUMNS = [
     ("last_operation_date", "Última operación"),
     ("total_invoiced", "Total facturado"),
 ]
+# CSV has no second sheet: a CSV export lists each customer's contacts in
+# one readable cell (the contacts themselves travel in their own CSV).
+CONTACT_SUMMARY_COLUMN = ("contacts", "Contactos")
+# The rejected-rows file adds this column; uploading it again is allowed.
+ERRORS_HEADER = "Errores"
+IGNORED_HEADERS = [*EXPORT_ONLY_COLUMNS, CONTACT_SUMMARY_COLUMN, ("errors", ERRORS_HEADER)]
+
 CONTACT_COLUMNS = [
     ("customer_vat", "Número de documento del cliente", True),
     ("name", "Nombre", True),
@@ -61,17 +75,50 @@ CONTACT_COLUMNS = [
     ("email", "Email", False),
     ("is_operations_contact", "Contacto principal de operaciones", False),
 ]
+COLUMN_NOTES = {
+    "document_type": "RUC, DNI, RTN, Identidad, Pasaporte... (lista).",
+    "vat": "Sin espacios ni guiones. Escríbalo como texto para no perder los ceros iniciales.",
+    "company_type": "Natural o Jurídica. Vacío: se deduce del RUC.",
+    "state": "Departamento (obligatorio para clientes de Honduras).",
+    "city": "Obligatoria para clientes de Honduras.",
+    "country": "Vacío: el país del tipo de documento.",
+    "phone_is_whatsapp": "Sí o No.",
+    "detraction_required": "Sí o No.",
+    "notification_emails": "Varios separados por coma.",
+    "notification_whatsapp": "Varios números separados por coma.",
+    "customer_vat": "Número de documento del cliente (hoja Clientes o ya registrado).",
+    "is_operations_contact": "Sí o No; uno solo por cliente.",
+}
 YES, NO = "Sí", "No"
-PERSON_TYPES = {"natural": "person", "persona natural": "person", "juridica": "company", "persona juridica": "company"}
+PERSON_TYPES = {
+    "natural": "person",
+    "persona natural": "person",
+    "person": "person",
+    "individual": "person",
+    "juridica": "company",
+    "persona juridica": "company",
+    "company": "company",
+    "empresa": "company",
+}
 PERSON_TYPE_LABELS = {"person": "Natural", "company": "Jurídica"}
 
 # Bounds against hostile or broken files.
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_ROWS = 200_000
 MAX_EMPTY_ROWS = 1_000
+MAX_COLUMNS = 60
+# Rows read, checked and matched together: one query per batch for the
+# duplicates, one create per batch, one background job per batch.
+BATCH_SIZE = 2000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and legacy .xls
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+EXCEL_ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+# Excel keeps 15 significant digits: a longer number typed as a number is
+# already rounded, its digits cannot be trusted.
+MAX_EXACT_NUMBER = 10**15
+INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SpreadsheetError(ValueError):
@@ -88,8 +135,8 @@ def fold(text):
 
 
 def cell_text(value):
-    """Text of a cell as a user typed it: numbers without '.0', dates as
-    ISO dates, strings stripped."""
+    """Text of a cell as a user typed it: whole numbers without '.0', dates
+    as ISO dates, strings stripped."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -100,9 +147,17 @@ def cell_text(value):
         return str(value)
     if isinstance(value, datetime.datetime):
         return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
+    if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(value).strip()
+
+
+def is_date(value):
+    return isinstance(value, datetime.date | datetime.time | datetime.timedelta)
+
+
+def is_number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def parse_bool(text):
@@ -117,233 +172,401 @@ def parse_bool(text):
 def neutralize(value):
     """Prefix text that a spreadsheet would run as a formula (CSV/formula
     injection): cells starting with = + - @ tab or CR."""
-    if isinstance(value, str) and value and value[0] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value.startswith(INJECTION_PREFIXES):
         return "'" + value
     return value
 
 
 def unneutralize(text):
     """Undo :func:`neutralize` on re-import (``'+51 999`` → ``+51 999``)."""
-    if isinstance(text, str) and len(text) > 1 and text[0] == "'" and text[1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(text, str) and len(text) > 1 and text[0] == "'" and text[1:].startswith(INJECTION_PREFIXES):
         return text[1:]
     return text
+
+
+def document_text(value, kind):
+    """A document number cell as text. Excel drops the leading zeros of a
+    number typed as a number: they are padded back when only one length
+    fits the kind. Returns ``(text, problem)`` with problem ``None``,
+    ``"rounded"`` (too many digits for Excel) or ``"date"``."""
+    if is_date(value):
+        return cell_text(value), "date"
+    text = cell_text(value)
+    if is_number(value):
+        if abs(value) >= MAX_EXACT_NUMBER:
+            return text, "rounded"
+        if isinstance(value, float) and not value.is_integer():
+            return text, None  # the validation names the bad number
+        return dn.restore_leading_zeros(kind, text), None
+    return text, None
 
 
 # ----------------------------------------------------------------------
 # Reading
 # ----------------------------------------------------------------------
-def _map_headers(raw_headers, columns, extra_known=()):
+def _map_headers(raw_headers, columns, extra_known, sheet):
     by_fold = {fold(header): key for key, header, _required in columns}
     known = {fold(header) for _key, header in extra_known}
-    mapping, unknown = {}, []
+    mapping, unknown, seen = {}, [], set()
     for index, header in enumerate(raw_headers):
         folded = fold(header)
         if not folded:
             continue
-        if folded in by_fold:
+        if folded in by_fold and by_fold[folded] not in seen:
             mapping[index] = by_fold[folded]
+            seen.add(by_fold[folded])
         elif folded not in known:
             unknown.append(cell_text(header))
-    missing = [header for key, header, required in columns if required and key not in mapping.values()]
+    missing = [header for key, header, required in columns if required and key not in seen]
     if missing or unknown:
-        raise SpreadsheetError("headers", missing=missing, unknown=unknown)
+        raise SpreadsheetError("headers", sheet=sheet, missing=missing, unknown=unknown)
     return mapping
 
 
-def _rows_to_dicts(rows, columns, extra_known=(), sheet=""):
-    """``rows``: iterator of tuples of raw cell values, header first.
-    Returns a list of ``(row_number, {key: raw value})``."""
-    try:
-        header = next(rows)
-    except StopIteration as err:
-        raise SpreadsheetError("empty_sheet", sheet=sheet) from err
-    mapping = _map_headers(header, columns, extra_known)
-    records, empty_run = [], 0
-    for number, row in enumerate(rows, start=2):
-        values = {key: row[index] for index, key in mapping.items() if index < len(row)}
-        if all(cell_text(value) == "" for value in values.values()):
+def _records(rows, mapping, first_number=2):
+    """Yield ``(row_number, {key: raw value})`` for the non-empty rows.
+    Stops after MAX_EMPTY_ROWS empty rows in a row (a sheet "used" down to
+    row 1,048,576) and refuses more than MAX_ROWS rows."""
+    items = list(mapping.items())
+    empty_run = count = 0
+    for number, row in enumerate(rows, start=first_number):
+        width = len(row)
+        values = {key: row[index] for index, key in items if index < width}
+        if all(value is None or (isinstance(value, str) and not value.strip()) for value in values.values()):
             empty_run += 1
             if empty_run >= MAX_EMPTY_ROWS:
-                break  # a sheet "used" down to row 1,048,576: stop reading
+                return
             continue
         empty_run = 0
-        if len(records) >= MAX_ROWS:
+        count += 1
+        if count > MAX_ROWS:
             raise SpreadsheetError("too_many_rows", max=MAX_ROWS)
-        records.append((number, values))
-    return records
+        yield number, values
+
+
+class Table:
+    """One sheet of a file: its header, checked, and a way to stream its
+    data rows."""
+
+    def __init__(self, name, header, rows_factory, columns, extra_known=()):
+        self.name = name
+        self.mapping = _map_headers(header, columns, extra_known, name)
+        self._rows_factory = rows_factory
+
+    def records(self):
+        return _records(self._rows_factory(), self.mapping)
+
+
+class Spreadsheet:
+    """An opened upload: ``customers()`` and ``contacts()`` stream
+    ``(row_number, {key: raw value})``; ``close()`` frees the file."""
+
+    def __init__(self, customers, contacts=None, closers=()):
+        self.customer_table = customers
+        self.contact_table = contacts
+        self._closers = list(closers)
+
+    def customers(self):
+        return self.customer_table.records()
+
+    def contacts(self):
+        return self.contact_table.records() if self.contact_table else iter(())
+
+    def close(self):
+        for closer in self._closers:
+            closer()
+        self._closers = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 def _check_zip(data):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as err:
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as err:
         raise SpreadsheetError("corrupted") from err
     total = 0
-    for info in archive.infolist():
+    for info in infos:
+        # Declared sizes: zipfile never inflates a member beyond them (it
+        # stops and fails the CRC), so checking them bounds the work.
         total += info.file_size
         if info.file_size > MAX_UNCOMPRESSED_BYTES or (
-            info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO
+            info.file_size > 1024 * 1024 and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
         ):
             raise SpreadsheetError("too_big")
+        if info.flag_bits & 0x1:
+            raise SpreadsheetError("encrypted_or_xls")
     if total > MAX_UNCOMPRESSED_BYTES:
         raise SpreadsheetError("too_big")
-    if "[Content_Types].xml" not in archive.namelist():
+    names = {info.filename for info in infos}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
         raise SpreadsheetError("corrupted")
     return archive
 
 
-def _formula_cells_without_value(data, archive, sheet_names):
-    """Cells holding a formula that Excel never calculated (no cached value).
-    Only parsed when a sheet contains formulas at all."""
-    if not any(b"<f" in archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/")):
-        return []
+def _has_formulas(archive):
+    """Whether any worksheet holds a formula, read by chunks (bounded
+    memory) without parsing the XML."""
+    for name in archive.namelist():
+        if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
+            continue
+        with archive.open(name) as handle:
+            tail = b""
+            while chunk := handle.read(1 << 20):
+                if FORMULA_TAG.search(tail + chunk):
+                    return True
+                tail = chunk[-16:]
+    return False
+
+
+def _uncalculated_formulas(data, sheet_names):
+    """Formula cells whose cached value is missing (never calculated, e.g.
+    written by a script) or an Excel error (#N/A...), as 'Sheet!A1'."""
     formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    missing = []
-    for name in sheet_names:
-        if name not in formulas.sheetnames:
-            continue
-        for f_row, v_row in zip(formulas[name].iter_rows(), values[name].iter_rows(), strict=False):
-            for f_cell, v_cell in zip(f_row, v_row, strict=False):
-                if isinstance(f_cell.value, str) and f_cell.value.startswith("=") and v_cell.value is None:
-                    missing.append(f"{name}!{f_cell.coordinate}")
-    return missing
+    found = []
+    try:
+        for name in sheet_names:
+            if not name:
+                continue
+            pairs = zip(
+                formulas[name].iter_rows(max_col=MAX_COLUMNS, max_row=MAX_ROWS + 1),
+                values[name].iter_rows(max_col=MAX_COLUMNS, max_row=MAX_ROWS + 1, values_only=True),
+                strict=False,
+            )
+            for f_row, v_row in pairs:
+                for f_cell, value in zip(f_row, v_row, strict=False):
+                    formula = getattr(f_cell, "value", None)
+                    if (
+                        isinstance(formula, str)
+                        and formula.startswith("=")
+                        and (value is None or value in EXCEL_ERRORS)
+                    ):
+                        found.append(f"{name}!{f_cell.coordinate}")
+                        if len(found) >= 10:
+                            return found
+    finally:
+        formulas.close()
+        values.close()
+    return found
 
 
-def read_xlsx(data):
-    if len(data) > MAX_FILE_BYTES:
-        raise SpreadsheetError("too_big")
+def _xlsx_header(worksheet):
+    return next(worksheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
+
+
+def open_xlsx(data):
     if data[:8] == OLE_MAGIC:
         raise SpreadsheetError("encrypted_or_xls")
     archive = _check_zip(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet_names = workbook.sheetnames
     except Exception as err:  # openpyxl raises many kinds on broken files
         raise SpreadsheetError("corrupted") from err
-    sheet_names = workbook.sheetnames
-    customer_sheet = next((n for n in sheet_names if fold(n) == fold(CUSTOMER_SHEET)), sheet_names[0])
-    contact_sheet = next((n for n in sheet_names if fold(n) == fold(CONTACT_SHEET)), None)
-    uncalculated = _formula_cells_without_value(data, archive, [customer_sheet, contact_sheet])
-    if uncalculated:
-        raise SpreadsheetError("formula", cells=", ".join(uncalculated[:10]))
-    customers = _rows_to_dicts(
-        workbook[customer_sheet].iter_rows(values_only=True),
-        CUSTOMER_COLUMNS,
-        EXPORT_ONLY_COLUMNS,
-        customer_sheet,
-    )
-    contacts = []
-    if contact_sheet:
-        rows = workbook[contact_sheet].iter_rows(values_only=True)
-        first = next(rows, None)
-        if first is not None and any(cell_text(v) for v in first):
-            contacts = _rows_to_dicts(iter([first, *rows]), CONTACT_COLUMNS, sheet=contact_sheet)
-    workbook.close()
-    return customers, contacts
+    try:
+        customer_name = next((n for n in sheet_names if fold(n) == fold(CUSTOMER_SHEET)), sheet_names[0])
+        contact_name = next((n for n in sheet_names if fold(n) == fold(CONTACT_SHEET)), None)
+        if _has_formulas(archive):
+            cells = _uncalculated_formulas(data, [customer_name, contact_name])
+            if cells:
+                raise SpreadsheetError("formula", cells=", ".join(cells))
+        customer_ws = workbook[customer_name]
+        header = _xlsx_header(customer_ws)
+        if not any(cell_text(value) for value in header):
+            raise SpreadsheetError("empty_sheet", sheet=customer_name)
+        customers = Table(
+            customer_name,
+            header,
+            lambda: customer_ws.iter_rows(min_row=2, max_col=len(header), values_only=True),
+            CUSTOMER_COLUMNS,
+            IGNORED_HEADERS,
+        )
+        contacts = None
+        if contact_name:
+            contact_ws = workbook[contact_name]
+            contact_header = _xlsx_header(contact_ws)
+            # An empty Contactos sheet is fine: no contacts to import.
+            if any(cell_text(value) for value in contact_header):
+                contacts = Table(
+                    contact_name,
+                    contact_header,
+                    lambda: contact_ws.iter_rows(min_row=2, max_col=len(contact_header), values_only=True),
+                    CONTACT_COLUMNS,
+                    IGNORED_HEADERS,
+                )
+    except SpreadsheetError:
+        workbook.close()
+        raise
+    except Exception as err:
+        workbook.close()
+        raise SpreadsheetError("corrupted") from err
+    return Spreadsheet(customers, contacts, closers=[workbook.close])
 
 
-def decode_csv(data):
+def decode_text(data):
+    """CSV bytes to text: UTF-8 with or without BOM, UTF-16 with BOM (Excel's
+    "Unicode text"), else Windows-1252 / Latin-1 (Excel's "CSV" on Windows)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise SpreadsheetError("not_spreadsheet")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
 
 
-def read_csv(data):
-    if len(data) > MAX_FILE_BYTES:
-        raise SpreadsheetError("too_big")
-    if b"\x00" in data[:4096]:
-        raise SpreadsheetError("not_spreadsheet")
-    text = decode_csv(data)
+def _csv_rows(reader):
+    try:
+        yield from reader
+    except csv.Error as err:
+        raise SpreadsheetError("csv_broken", line=reader.line_num) from err
+
+
+def csv_table(data, columns, name):
+    text = decode_text(data)
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    customers = _rows_to_dicts(reader, CUSTOMER_COLUMNS, EXPORT_ONLY_COLUMNS, CUSTOMER_SHEET)
-    return customers, []
+    header = next(_csv_rows(reader), None)
+    if not header or not any(cell.strip() for cell in header):
+        raise SpreadsheetError("empty_sheet", sheet=name)
+    return Table(name, header, lambda: _csv_rows(reader), columns, IGNORED_HEADERS)
 
 
-def read_file(data, filename):
-    """Returns ``(customers, contacts)``, lists of ``(row, {key: value})``."""
+def _kind(data, filename):
     name = (filename or "").lower()
-    if not data:
-        raise SpreadsheetError("empty_file")
-    if name.endswith(".csv"):
-        return read_csv(data)
-    if name.endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
-        return read_xlsx(data)
+    if data[:2] == b"PK":
+        return "xlsx"
     if data[:8] == OLE_MAGIC:
         raise SpreadsheetError("encrypted_or_xls")
+    if name.endswith((".xlsx", ".xlsm")):
+        raise SpreadsheetError("corrupted")
+    if name.endswith((".csv", ".txt")):
+        return "csv"
     raise SpreadsheetError("not_spreadsheet")
 
 
-def document_text(value, kind):
-    """A document number cell as text; numbers that lost their leading
-    zeros in Excel are padded back when only one length fits the kind.
-    Returns ``(text, restored)``."""
-    text = cell_text(value)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        padded = dn.restore_leading_zeros(kind, text)
-        return padded, padded != text
-    return text, False
+def open_file(data, filename, contact_data=None, contact_filename=None):
+    """Open an upload (.xlsx, or .csv plus an optional contacts .csv);
+    headers are checked here, rows are read lazily."""
+    if not data:
+        raise SpreadsheetError("empty_file")
+    if len(data) > MAX_FILE_BYTES or (contact_data and len(contact_data) > MAX_FILE_BYTES):
+        raise SpreadsheetError("too_big")
+    if _kind(data, filename) == "xlsx":
+        return open_xlsx(data)
+    customers = csv_table(data, CUSTOMER_COLUMNS, CUSTOMER_SHEET)
+    contacts = None
+    if contact_data:
+        if _kind(contact_data, contact_filename or "contactos.csv") != "csv":
+            raise SpreadsheetError("contacts_not_csv")
+        contacts = csv_table(contact_data, CONTACT_COLUMNS, CONTACT_SHEET)
+    return Spreadsheet(customers, contacts)
 
 
 # ----------------------------------------------------------------------
 # Writing
 # ----------------------------------------------------------------------
-def _header_labels(columns, mark_required):
+def header_labels(columns, mark_required=False):
     return [f"{header} *" if (mark_required and required) else header for _key, header, required in columns]
 
 
-def build_xlsx(customer_rows, contact_rows, customer_columns, contact_columns, lists=None, mark_required=False):
-    """An .xlsx with the sheets Clientes and Contactos. ``lists`` maps a
-    column key to the allowed values: they go to a hidden sheet and become
-    drop-down validations of that column."""
-    workbook = openpyxl.Workbook(write_only=False)
+TEXT_KEYS = ("vat", "customer_vat", "phone", "mobile")
+
+
+def build_template(customer_row, contact_row, lists):
+    """The import template: sheets Clientes and Contactos with an example
+    row each, required headers marked with * and a note on every header,
+    and drop-down lists (data validation) fed by the hidden sheet Listas.
+
+    ``lists`` maps a column key to its allowed values."""
+    workbook = openpyxl.Workbook()
     customers = workbook.active
     customers.title = CUSTOMER_SHEET
     contacts = workbook.create_sheet(CONTACT_SHEET)
-    for sheet, columns, rows in (
-        (customers, customer_columns, customer_rows),
-        (contacts, contact_columns, contact_rows),
+    list_sheet = workbook.create_sheet(LISTS_SHEET)
+    list_sheet.sheet_state = "hidden"
+    list_ranges = {}
+    for index, (key, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(index)
+        list_sheet.cell(row=1, column=index, value=key)
+        for row_index, value in enumerate(values, start=2):
+            list_sheet.cell(row=row_index, column=index, value=value)
+        list_ranges[key] = f"{LISTS_SHEET}!${letter}$2:${letter}${max(len(values), 1) + 1}"
+    for sheet, columns, example in (
+        (customers, CUSTOMER_COLUMNS, customer_row),
+        (contacts, CONTACT_COLUMNS, contact_row),
     ):
-        sheet.append(_header_labels(columns, mark_required))
-        for cell in sheet[1]:
-            cell.font = openpyxl.styles.Font(bold=True)
-        for row in rows:
-            sheet.append([neutralize(value) for value in row])
-        for index, (_key, header, _required) in enumerate(columns, start=1):
-            sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = max(14, len(header) + 4)
-        # Document numbers and phones are text: Excel must not eat leading zeros.
-        for index, (key, _header, _required) in enumerate(columns, start=1):
-            if key in ("vat", "customer_vat", "phone", "mobile"):
-                letter = openpyxl.utils.get_column_letter(index)
-                sheet.column_dimensions[letter].number_format = "@"
-                for row_cells in sheet[f"{letter}2:{letter}{len(rows) + 1}"] if rows else ():
-                    for cell in row_cells:
-                        cell.number_format = "@"
-    if lists:
-        list_sheet = workbook.create_sheet(LISTS_SHEET)
-        list_sheet.sheet_state = "hidden"
-        for list_index, (key, values) in enumerate(lists.items(), start=1):
-            letter = openpyxl.utils.get_column_letter(list_index)
-            list_sheet.cell(row=1, column=list_index, value=key)
-            for row_index, value in enumerate(values, start=2):
-                list_sheet.cell(row=row_index, column=list_index, value=value)
-            for sheet, columns in ((customers, customer_columns), (contacts, contact_columns)):
-                keys = [column[0] for column in columns]
-                if key not in keys:
-                    continue
-                target = openpyxl.utils.get_column_letter(keys.index(key) + 1)
+        sheet.append(header_labels(columns, mark_required=True))
+        sheet.append([example.get(key) or None for key, _header, _required in columns])
+        sheet.freeze_panes = "A2"
+        for index, (key, header, required) in enumerate(columns, start=1):
+            letter = get_column_letter(index)
+            cell = sheet.cell(row=1, column=index)
+            cell.font = Font(bold=True, color="C00000" if required else None)
+            note = " ".join(filter(None, ["Obligatorio." if required else "Opcional.", COLUMN_NOTES.get(key)]))
+            cell.comment = Comment(note, "Plantilla")
+            sheet.column_dimensions[letter].width = max(14, len(header) + 4)
+            if key in TEXT_KEYS:
+                # Text, so that Excel keeps the leading zeros of a DNI/RTN.
+                sheet.cell(row=2, column=index).number_format = "@"
+            list_key = key if key != "customer_vat" else None
+            if list_key in list_ranges:
                 validation = DataValidation(
                     type="list",
-                    formula1=f"={LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}",
+                    formula1=f"={list_ranges[list_key]}",
                     allow_blank=True,
                     showErrorMessage=True,
+                    errorTitle=header,
+                    error="Elija un valor de la lista.",
                 )
-                validation.add(f"{target}2:{target}5000")
+                validation.add(f"{letter}2:{letter}1048576")
                 sheet.add_data_validation(validation)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _write_only_rows(sheet, columns, rows):
+    sheet.append([WriteOnlyCell(sheet, value=label) for label in header_labels(columns)])
+    text_indexes = {index for index, (key, _h, _r) in enumerate(columns) if key in TEXT_KEYS}
+    for row in rows:
+        cells = []
+        for index, value in enumerate(row):
+            value = None if value is None or value is False or value == "" else neutralize(value)
+            if index in text_indexes and value is not None:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "@"
+                value = cell
+            cells.append(value)
+        sheet.append(cells)
+
+
+def build_xlsx(customer_rows, contact_rows, customer_columns, contact_columns):
+    """Exports and rejected-rows files: sheets Clientes and Contactos,
+    streamed (write-only) so that a large catalog keeps memory bounded.
+    Rows may be iterators. Empty values leave the cell empty, like Excel."""
+    workbook = openpyxl.Workbook(write_only=True)
+    for title, columns, rows in (
+        (CUSTOMER_SHEET, customer_columns, customer_rows),
+        (CONTACT_SHEET, contact_columns, contact_rows),
+    ):
+        sheet = workbook.create_sheet(title)
+        for index, (_key, header, _required) in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 4)
+        _write_only_rows(sheet, columns, rows)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -352,8 +575,47 @@ def build_xlsx(customer_rows, contact_rows, customer_columns, contact_columns, l
 def build_csv(rows, columns, mark_required=False):
     output = io.StringIO()
     writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
-    writer.writerow(_header_labels(columns, mark_required))
+    writer.writerow(header_labels(columns, mark_required))
     for row in rows:
-        writer.writerow([neutralize("" if value is None else value) for value in row])
+        writer.writerow([neutralize("" if value is None or value is False else value) for value in row])
     # UTF-8 with BOM: Excel opens it with the accents right.
     return ("\ufeff" + output.getvalue()).encode("utf-8")
+
+
+class RejectedWriter:
+    """The rejected rows as they came, with a last column of errors, ready
+    to fix and upload again. Streamed to a write-only workbook, created on
+    the first row: ``finish()`` returns the .xlsx, or None when empty."""
+
+    def __init__(self, errors_header=ERRORS_HEADER):
+        self.errors_header = errors_header
+        self._workbook = None
+        self._sheets = {}
+
+    def _sheet(self, title):
+        if self._workbook is None:
+            self._workbook = openpyxl.Workbook(write_only=True)
+            for name, columns in ((CUSTOMER_SHEET, CUSTOMER_COLUMNS), (CONTACT_SHEET, CONTACT_COLUMNS)):
+                sheet = self._workbook.create_sheet(name)
+                _write_only_rows(sheet, [*columns, ("errors", self.errors_header, False)], [])
+                self._sheets[name] = sheet
+        return self._sheets[title]
+
+    def add_customer(self, values, errors):
+        self._sheet(CUSTOMER_SHEET).append([neutralize(v) if v != "" else None for v in [*values, errors]])
+
+    def add_contact(self, values, errors):
+        self._sheet(CONTACT_SHEET).append([neutralize(v) if v != "" else None for v in [*values, errors]])
+
+    def finish(self):
+        if self._workbook is None:
+            return None
+        output = io.BytesIO()
+        workbook, self._workbook = self._workbook, None
+        workbook.save(output)
+        return output.getvalue()
+
+    def close(self):
+        """Release the streamed sheets (their temporary files) when the
+        file is not wanted, e.g. the import was refused."""
+        self.finish()

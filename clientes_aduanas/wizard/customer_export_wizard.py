@@ -8,6 +8,8 @@ from odoo.tools.safe_eval import safe_eval
 from ..tools import customer_spreadsheet as sheet
 
 EXPORT_COLUMNS = [*sheet.CUSTOMER_COLUMNS, *[(key, header, False) for key, header in sheet.EXPORT_ONLY_COLUMNS]]
+CSV_EXPORT_COLUMNS = [*EXPORT_COLUMNS, (*sheet.CONTACT_SUMMARY_COLUMN, False)]
+READ_BATCH = 1000
 
 
 class CustomerExportWizard(models.TransientModel):
@@ -15,26 +17,45 @@ class CustomerExportWizard(models.TransientModel):
     _description = "Export Customers"
 
     export_format = fields.Selection(
-        [("xlsx", "Excel (.xlsx)"), ("csv", "CSV")], string="Format", default="xlsx", required=True
+        [("xlsx", "Excel (.xlsx)"), ("csv", "CSV"), ("csv_contacts", "CSV of contacts")],
+        string="Format",
+        default="xlsx",
+        required=True,
+        help="Excel carries the customers and their contacts (sheets Clientes and Contactos). "
+        "CSV has one table: the customers (contacts summarised in one column), or their contacts.",
     )
     partner_ids = fields.Many2many("res.partner", string="Customers")
+    customer_count = fields.Integer(compute="_compute_customer_count", string="Customers to Export")
     file = fields.Binary(readonly=True, attachment=False)
     filename = fields.Char(readonly=True)
+
+    @api.depends("partner_ids")
+    def _compute_customer_count(self):
+        for wizard in self:
+            wizard.customer_count = len(wizard.partner_ids)
 
     @api.model
     def default_get(self, fields_list):
         res = super().default_get(fields_list)
-        context = self.env.context
-        if context.get("active_model") == "res.partner" and "partner_ids" in fields_list:
-            if context.get("active_domain") is not None and not context.get("export_selected_only"):
-                domain = context["active_domain"]
-                if isinstance(domain, str):
-                    domain = safe_eval(domain)
-                partners = self.env["res.partner"].search(domain)
-            else:
-                partners = self.env["res.partner"].browse(context.get("active_ids") or [])
+        if self.env.context.get("active_model") == "res.partner" and "partner_ids" in fields_list:
+            partners = self._partners_from_context()
             res["partner_ids"] = [fields.Command.set(partners.filtered("is_registered_customer").ids)]
         return res
+
+    @api.model
+    def _partners_from_context(self):
+        """The selected customers; with none selected (the list's Export
+        button) or when the whole filtered list is selected (the web client
+        then sends at most web.active_ids_limit ids), the list's filters."""
+        context = self.env.context
+        ids = context.get("active_ids") or []
+        domain = context.get("active_domain")
+        limit = int(self.env["ir.config_parameter"].sudo().get_param("web.active_ids_limit", 20000))
+        if domain is not None and (not ids or len(ids) >= limit):
+            if isinstance(domain, str):
+                domain = safe_eval(domain)
+            return self.env["res.partner"].search(domain)
+        return self.env["res.partner"].browse(ids).exists()
 
     def _customers(self):
         if not self.env.user.has_group("clientes_aduanas.clientes_aduanas_group_view"):
@@ -46,19 +67,32 @@ class CustomerExportWizard(models.TransientModel):
 
     @api.model
     def _statistics(self, customers):
-        """Expedientes, last operation and invoiced totals: one grouped read
-        per figure for the whole export."""
+        """Expedientes, last operation and invoiced totals of the allowed
+        companies: one grouped read per figure for the whole export."""
         ids = customers.ids
-        files = dict(
-            self.env["customs.file"]
-            .sudo()
-            ._read_group([("commercial_partner_id", "in", ids)], ["commercial_partner_id"], ["__count"])
-        )
-        last = dict(
-            self.env["customs.operation.history"]
-            .sudo()
-            ._read_group([("commercial_partner_id", "in", ids)], ["commercial_partner_id"], ["date:max"])
-        )
+        company_ids = self.env.companies.ids
+        files = {}
+        if "customs.file" in self.env:
+            files = dict(
+                self.env["customs.file"]
+                .sudo()
+                ._read_group(
+                    [("commercial_partner_id", "in", ids), ("company_id", "in", company_ids)],
+                    ["commercial_partner_id"],
+                    ["__count"],
+                )
+            )
+        last = {}
+        if "customs.operation.history" in self.env:
+            last = dict(
+                self.env["customs.operation.history"]
+                .sudo()
+                ._read_group(
+                    [("commercial_partner_id", "in", ids), ("company_id", "in", company_ids)],
+                    ["commercial_partner_id"],
+                    ["date:max"],
+                )
+            )
         invoiced = dict(
             self.env["account.move"]
             .sudo()
@@ -67,6 +101,7 @@ class CustomerExportWizard(models.TransientModel):
                     ("commercial_partner_id", "in", ids),
                     ("move_type", "in", ("out_invoice", "out_refund")),
                     ("state", "=", "posted"),
+                    ("company_id", "in", company_ids),
                 ],
                 ["commercial_partner_id"],
                 ["amount_total_signed:sum"],
@@ -75,16 +110,15 @@ class CustomerExportWizard(models.TransientModel):
         return {
             partner.id: {
                 "customs_file_count": files.get(partner, 0),
-                "last_operation_date": last.get(partner) or "",
+                "last_operation_date": last.get(partner) or None,
                 "total_invoiced": round(invoiced.get(partner, 0.0), 2),
             }
             for partner in customers
         }
 
     @api.model
-    def _customer_row(self, partner, stats):
-        states = dict(partner._fields["customer_state"]._description_selection(self.env))
-        values = {
+    def _customer_values(self, partner, stats, states):
+        return {
             "document_type": partner.l10n_latam_identification_type_id.name or "",
             "vat": partner.vat or "",
             "name": partner.name,
@@ -106,36 +140,70 @@ class CustomerExportWizard(models.TransientModel):
             "notification_whatsapp": partner.notification_whatsapp or "",
             "customer_description": partner.customer_description or "",
             "comment": html2plaintext(partner.comment, include_references=False) if partner.comment else "",
-            "customer_state": states[partner.customer_state],
+            "customer_state": states[partner.customer_state] if partner.active else self.env._("Inactive"),
             **stats[partner.id],
         }
-        return [values[key] for key, _header, _required in EXPORT_COLUMNS]
 
     @api.model
+    def _contact_values(self, partner, contact):
+        return [
+            partner.vat or "",
+            contact.name or "",
+            contact.function or "",
+            contact.phone or "",
+            contact.email or "",
+            sheet.YES if contact.is_operations_contact else sheet.NO,
+        ]
+
+    @api.model
+    def _contact_summary(self, partner):
+        return "\n".join(
+            " | ".join(filter(None, [c.name, c.function, c.phone, c.email]))
+            + (f" ({sheet.CONTACT_COLUMNS[-1][1]})" if c.is_operations_contact else "")
+            for c in partner.child_ids
+        )
+
+    @api.model
+    def _batches(self, customers):
+        # Read a thousand customers at a time, and forget them, so that
+        # exporting the whole catalog keeps memory bounded.
+        for start in range(0, len(customers), READ_BATCH):
+            batch = customers[start : start + READ_BATCH]
+            yield batch
+            batch.invalidate_recordset()
+            batch.child_ids.invalidate_recordset()
+
+    def _customer_rows(self, customers, columns):
+        states = dict(self.env["res.partner"]._fields["customer_state"]._description_selection(self.env))
+        for batch in self._batches(customers):
+            stats = self._statistics(batch)
+            for partner in batch:
+                values = self._customer_values(partner, stats, states)
+                if ("contacts", sheet.CONTACT_SUMMARY_COLUMN[1], False) in columns:
+                    values["contacts"] = self._contact_summary(partner)
+                yield [values[key] for key, _header, _required in columns]
+
     def _contact_rows(self, customers):
-        rows = []
-        for partner in customers:
-            for contact in partner.child_ids:
-                rows.append(
-                    [
-                        partner.vat or "",
-                        contact.name or "",
-                        contact.function or "",
-                        contact.phone or "",
-                        contact.email or "",
-                        sheet.YES if contact.is_operations_contact else sheet.NO,
-                    ]
-                )
-        return rows
+        for batch in self._batches(customers):
+            for partner in batch:
+                for contact in partner.child_ids:
+                    yield self._contact_values(partner, contact)
 
     def _build(self):
         customers = self._customers().with_context(active_test=False)
-        stats = self._statistics(customers)
-        customer_rows = [self._customer_row(partner, stats) for partner in customers]
         if self.export_format == "csv":
-            return sheet.build_csv(customer_rows, EXPORT_COLUMNS), "clientes.csv"
-        contact_rows = self._contact_rows(customers)
-        return sheet.build_xlsx(customer_rows, contact_rows, EXPORT_COLUMNS, sheet.CONTACT_COLUMNS), "clientes.xlsx"
+            return sheet.build_csv(self._customer_rows(customers, CSV_EXPORT_COLUMNS), CSV_EXPORT_COLUMNS), (
+                "clientes.csv"
+            )
+        if self.export_format == "csv_contacts":
+            return sheet.build_csv(self._contact_rows(customers), sheet.CONTACT_COLUMNS), "contactos.csv"
+        content = sheet.build_xlsx(
+            self._customer_rows(customers, EXPORT_COLUMNS),
+            self._contact_rows(customers),
+            EXPORT_COLUMNS,
+            sheet.CONTACT_COLUMNS,
+        )
+        return content, "clientes.xlsx"
 
     def action_export(self):
         self.ensure_one()

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize
 
+from ..models.res_partner import PREVALIDATED
 from ..tools import customer_spreadsheet as sheet
 from ..tools import document_number as dn
 
@@ -46,9 +47,7 @@ BOOL_FIELDS = {"phone_is_whatsapp": "phone_is_whatsapp", "detraction_required": 
 # Kinds whose lost leading zeros can be put back (one possible length);
 # a RUC never starts with 0. Other kinds typed as numbers are refused.
 RESTORABLE_KINDS = (dn.PE_DNI, dn.HN_RTN, dn.HN_IDENTITY)
-# Rows read, checked and matched together: one query per batch for the
-# duplicates, one create per batch, one background job per batch.
-BATCH_SIZE = 2000
+BATCH_SIZE = sheet.BATCH_SIZE
 PREVIEW_ROWS = 200
 PREVIEW_ERROR_ROWS = 1000
 # Keys a row sets from the context rather than from its cells: an update
@@ -253,25 +252,34 @@ class CustomerImportWizard(models.TransientModel):
         states = self.env["res.country.state"].search([])  # pylint: disable=no-search-all
         categories = self.env["res.partner.customer.category"].search([])  # pylint: disable=no-search-all
         classes = self.env["res.partner.customer.class"].search([])  # pylint: disable=no-search-all
-        country_map = {}
-        # Country names in every installed language (Perú, Peru...) and codes.
-        for lang, _label in self.env["res.lang"].get_installed():
-            for country in countries.with_context(lang=lang):
-                country_map[sheet.fold(country.name)] = country.with_env(self.env)
-        for country in countries:
-            country_map[sheet.fold(country.code)] = country
+        langs = [lang for lang, _label in self.env["res.lang"].get_installed()]
+
+        def by_name(records, *codes):
+            # Codes, names in the user's language, then in every installed
+            # language (Perú, Peru; Pasaporte, Passport...): first one wins.
+            mapping = {}
+            for record in records:
+                for code in codes:
+                    if record[code]:
+                        mapping.setdefault(sheet.fold(record[code]), record)
+                mapping.setdefault(sheet.fold(record.name), record)
+            for lang in langs:
+                for record in records.with_context(lang=lang):
+                    mapping.setdefault(sheet.fold(record.name), record.with_env(self.env))
+            return mapping
+
         state_map = {}
         for state in states:
             state_map[(state.country_id.id, sheet.fold(state.name))] = state
             state_map[(state.country_id.id, sheet.fold(state.code))] = state
-        type_map = {sheet.fold(t.name): t for t in types}
-        type_map.update({sheet.fold(t.customs_document_code): t for t in types if t.customs_document_code})
+        # Types a customer may have first, should two share a name.
+        types = types.sorted(lambda t: (not t.customs_document_code, t.sequence))
         return {
-            "type": type_map,
-            "country": country_map,
+            "type": by_name(types, "customs_document_code"),
+            "country": by_name(countries, "code"),
             "state": state_map,
-            "category": {sheet.fold(c.name): c for c in categories} | {sheet.fold(c.code): c for c in categories},
-            "class": {sheet.fold(c.name): c for c in classes} | {sheet.fold(c.code): c for c in classes},
+            "category": by_name(categories, "code"),
+            "class": by_name(classes, "code"),
             "default_country": self.env.company.country_id,
         }
 
@@ -310,8 +318,7 @@ class CustomerImportWizard(models.TransientModel):
                 (
                     "vat",
                     self.env._(
-                        "The document number %(value)s was typed as a number and Excel rounded it: "
-                        "type it as text.",
+                        "The document number %(value)s was typed as a number and Excel rounded it: " "type it as text.",
                         value=text,
                     ),
                 )
@@ -433,7 +440,9 @@ class CustomerImportWizard(models.TransientModel):
                     errors.append(
                         (
                             "vat",
-                            self.env._("Same document as row %(row)s of this file.", row=ctx["seen_document"][document]),
+                            self.env._(
+                                "Same document as row %(row)s of this file.", row=ctx["seen_document"][document]
+                            ),
                         )
                     )
                 else:
@@ -519,9 +528,7 @@ class CustomerImportWizard(models.TransientModel):
             if not text["name"]:
                 errors.append(("name", self.env._("The contact name is required.")))
             if text["email"] and email_normalize(text["email"], strict=True) != text["email"].lower():
-                errors.append(
-                    ("email", self.env._("%(email)s is not a valid e-mail address.", email=text["email"]))
-                )
+                errors.append(("email", self.env._("%(email)s is not a valid e-mail address.", email=text["email"])))
             principal = sheet.parse_bool(text["is_operations_contact"])
             if principal is None:
                 errors.append(
@@ -580,8 +587,11 @@ class CustomerImportWizard(models.TransientModel):
                 item["errors"].append(
                     (
                         "customer_vat",
-                        self.env._("Several customers have the document %(vat)s: %(names)s.", vat=shown,
-                                   names=", ".join(p.display_name for p in found)),
+                        self.env._(
+                            "Several customers have the document %(vat)s: %(names)s.",
+                            vat=shown,
+                            names=", ".join(p.display_name for p in found),
+                        ),
                     )
                 )
             else:
@@ -649,7 +659,8 @@ class CustomerImportWizard(models.TransientModel):
         return "; ".join(f"{headers.get(column, column)}: {message}" for column, message in errors)
 
     def _rejected_writer(self):
-        return sheet.RejectedWriter(self.env._("Errors"))
+        # Spanish header like the template's: the file's own vocabulary.
+        return sheet.RejectedWriter(sheet.ERRORS_HEADER)
 
     def _reject_customer(self, writer, row):
         writer.add_customer(
@@ -703,9 +714,7 @@ class CustomerImportWizard(models.TransientModel):
                 Markup("<b>%s</b>: %s") % (HEADERS.get(column, column), message) for column, message in row["errors"]
             )
             css = {"error": "table-danger", "update": "table-info", "create": ""}[row["action"]]
-            body += Markup(
-                "<tr class='%s'><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>"
-            ) % (
+            body += Markup("<tr class='%s'><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>") % (
                 css,
                 sheet.CUSTOMER_SHEET,
                 row["row"],
@@ -747,7 +756,7 @@ class CustomerImportWizard(models.TransientModel):
         counts = dict.fromkeys(("total", "create", "update", "error", "contacts", "contact_error"), 0)
         shown_errors, shown_valid, contact_errors = [], [], []
         writer = self._rejected_writer()
-        with contextlib.closing(self._open_file()) as book:
+        with contextlib.closing(writer), contextlib.closing(self._open_file()) as book:
             for batch in self._iter_batches(book.customers(), self._analyse_customer_batch, ctx):
                 for row in batch:
                     counts["total"] += 1
@@ -766,6 +775,7 @@ class CustomerImportWizard(models.TransientModel):
                         self._reject_contact(writer, contact)
                         if len(contact_errors) < PREVIEW_ERROR_ROWS:
                             contact_errors.append(contact)
+            rejected = writer.finish()
         vals = {
             "state": "preview",
             "preview_html": self._preview_table(shown_errors + shown_valid, contact_errors, counts),
@@ -778,11 +788,9 @@ class CustomerImportWizard(models.TransientModel):
             "rejected_file": False,
             "rejected_filename": False,
         }
-        if counts["error"] or counts["contact_error"]:
-            vals["rejected_file"] = base64.b64encode(writer.finish())
+        if rejected:
+            vals["rejected_file"] = base64.b64encode(rejected)
             vals["rejected_filename"] = "clientes_con_errores.xlsx"
-        else:
-            writer.finish()
         self.write(vals)
         return self._reopen()
 
@@ -825,7 +833,7 @@ class CustomerImportWizard(models.TransientModel):
         writer = self._rejected_writer()
         rows, contacts, job = [], [], self.env["customer.import.job"]
         skipped = skipped_contacts = 0
-        with self.env.cr.savepoint(), contextlib.closing(self._open_file()) as book:
+        with self.env.cr.savepoint(), contextlib.closing(writer), contextlib.closing(self._open_file()) as book:
             for batch in self._iter_batches(book.customers(), self._analyse_customer_batch, ctx):
                 valid = []
                 for row in batch:
@@ -863,7 +871,7 @@ class CustomerImportWizard(models.TransientModel):
                         count=skipped + skipped_contacts,
                     )
                 )
-            rejected = writer.finish() if (skipped or skipped_contacts) else None
+            rejected = writer.finish()
             vals = {"state": "done", "result_skipped": skipped + skipped_contacts}
             if rejected:
                 vals.update(rejected_file=base64.b64encode(rejected), rejected_filename="clientes_rechazados.xlsx")
@@ -881,21 +889,24 @@ class CustomerImportWizard(models.TransientModel):
         return self._reopen()
 
     @contextlib.contextmanager
-    def _prevalidated(self):
-        """Mark the cursor while writing rows this import has just checked
-        with the customer rules (see res.partner's constraint). A cursor
-        flag, not a context key: RPC callers cannot set it."""
-        cache = self.env.cr.cache
-        cache["clientes_aduanas_prevalidated"] = cache.get("clientes_aduanas_prevalidated", 0) + 1
+    def _defaults_cache(self):
+        """res.partner.default_get answers once per batch while the import
+        writes (context customer_import_batch); forget them afterwards."""
         try:
             yield
         finally:
-            cache["clientes_aduanas_prevalidated"] -= 1
-            cache.pop("clientes_aduanas_defaults", None)
+            self.env.cr.cache.pop("clientes_aduanas_defaults", None)
 
     def _partner_env(self):
+        # PREVALIDATED: these rows went through _customer_validate_vals in
+        # this very import, the constraint need not run them again. An
+        # object no RPC caller can put in a context.
         return self.env["res.partner"].with_context(
-            customer_import_batch=True, tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+            customer_import_batch=True,
+            customer_vals_prevalidated=PREVALIDATED,
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_notrack=True,
         )
 
     def _write_customers(self, rows):
@@ -966,7 +977,7 @@ class CustomerImportWizard(models.TransientModel):
         return len(to_create), updated, lost
 
     def _write_rows_unguarded(self, rows, contacts):
-        with self._prevalidated():
+        with self._defaults_cache():
             written, created, updated = self._write_customers(rows)
             contacts_created, contacts_updated, lost = self._write_contacts(contacts, written)
             self.env.flush_all()
@@ -1002,9 +1013,7 @@ class CustomerImportWizard(models.TransientModel):
                         )
                     )
         except (ValidationError, UserError, psycopg2.Error) as err:
-            raise UserError(
-                self.env._("Nothing was imported: %(reason)s", reason=self._failure_reason(err))
-            ) from err
+            raise UserError(self.env._("Nothing was imported: %(reason)s", reason=self._failure_reason(err))) from err
         return result
 
     def action_download_rejected(self):
