@@ -14,3 +14,9 @@ class ResConfigSettings(models.TransientModel):
         default=24,
         help="How long a successful lookup answer is reused without asking the provider again.",
     )
+    lookup_not_found_minutes = fields.Integer(
+        string="Remember 'Not Found' (minutes)",
+        config_parameter="clientes_aduanas.lookup_not_found_minutes",
+        default=10,
+        help="A number no source knows is not asked again for this long (a new RUC appears within a day).",
+    )

@@ -67,6 +67,12 @@ class FakeProvider(BaseHTTPRequestHandler):
             return self._send(int(scenario[1:]), {"message": "error"})
         if scenario == "flaky" and self.hits[scenario] == 1:
             return self._send(503, {"message": "busy"})
+        if scenario == "jsonlist":
+            return self._send(200, [{"razonSocial": "LISTA"}])
+        if scenario == "empty":
+            return self._send(200, {})
+        if scenario == "noname":
+            return self._send(200, {"numeroDocumento": number, "estado": "ACTIVO"})
         if scenario == "badjson":
             return self._send(200, b"{not json", "text/html")
         if "/reniec/dni" in url.path:
@@ -182,6 +188,9 @@ class TestDocumentLookup(ClientesAduanasCase):
             "e500": "internal error",
             "slow": "did not answer in time",
             "badjson": "not valid JSON",
+            "jsonlist": "unexpected answer format",
+            "empty": "was not found",
+            "noname": "the answer has no name",
             "wrongnumber": "another number",
         }
         for scenario, fragment in cases.items():

@@ -80,14 +80,12 @@ def _decode(raw):
     a Latin-1 "Ñ" is never valid UTF-8, so trying UTF-8 first is safe.
     The C1 range (0x80-0x9f) is no text in Latin-1 and bytes undefined in
     Windows-1252 make the line unreadable."""
-    try:
-        return raw.decode("utf-8").rstrip("\r\n")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252").rstrip("\r\n")
-    except UnicodeDecodeError:
-        return None
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return raw.decode(encoding).rstrip("\r\n")
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def parse_lines(binary_lines, stats):

@@ -38,7 +38,7 @@ class SunatPadronLoadWizard(models.TransientModel):
     remember_path = fields.Boolean(
         string="Use for the Daily Refresh",
         default=True,
-        help="The scheduled action 'refresh SUNAT padrón' reloads this file every day.",
+        help="The scheduled action 'Clientes: refresh SUNAT padrón' reloads this file every day.",
     )
     upload = fields.Binary(string="File", attachment=False)
     upload_name = fields.Char()
