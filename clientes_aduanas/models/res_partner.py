@@ -1177,6 +1177,17 @@ class ResPartner(models.Model):
 
     def _suspend(self, reason):
         self._check_customer_permission("write")
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Say why the customer is suspended: the reason is kept in its history."))
+        not_customers = self.filtered(lambda p: not p.is_registered_customer)
+        if not_customers:
+            raise UserError(
+                self.env._(
+                    "%(name)s is not a registered customer: archive it instead of suspending it.",
+                    name=not_customers[0].display_name,
+                )
+            )
         now = fields.Datetime.now()
         self.write(
             {

@@ -178,6 +178,28 @@ class TestCustomerConsistency(ClientesAduanasCase):
         self.customer.with_user(self.user_edit).action_archive()
         self.assertEqual(self.customer.customer_state, "suspended")
 
+    def test_odoo_flows_of_a_user_without_customer_permissions(self):
+        """A salesman with none of the four permissions quotes, confirms and
+        writes in the chatter of a registered customer: Odoo's own writes on
+        the partner (followers, messages) are not master data."""
+        salesman = new_test_user(
+            self.env, login="ca_salesman", groups="sales_team.group_sale_salesman,base.group_partner_manager"
+        )
+        order = self.env["sale.order"].with_user(salesman).create({"partner_id": self.customer.id})
+        order.action_confirm()
+        self.customer.with_user(salesman).message_post(body="Llamar el lunes")
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(self.customer.message_ids[0].body, "<p>Llamar el lunes</p>")
+        with self.assertRaises(AccessError):
+            self.customer.with_user(salesman).write({"phone": "+51 1 000"})
+
+    def test_suspension_needs_a_reason_and_a_customer(self):
+        with self.assertRaises(UserError):
+            self.customer._suspend("   ")
+        with self.assertRaises(UserError):
+            self.env["res.partner"].create({"name": "Walk-in"})._suspend("Deuda")
+        self.assertEqual(self.customer.customer_state, "active")
+
     def test_view_only_user_cannot_suspend(self):
         with self.assertRaises(AccessError):
             self.customer.with_user(self.user_view).action_open_suspend_wizard()

@@ -30,7 +30,7 @@ class TestCustomerScreens(ClientesAduanasCase):
         return {node.get("name"): node.get("domain") for node in etree.fromstring(arch).iter("filter")}
 
     def _search_with_filter(self, filter_name):
-        Partner = self.env["res.partner"].with_context(safe_eval(self.action.context))
+        Partner = self.env["res.partner"].with_context(**safe_eval(self.action.context))
         domain = safe_eval(self.action.domain) + safe_eval(self._filter_domains()[filter_name])
         return Partner.search(domain + [("name", "like", "Pantalla")])
 

@@ -10,5 +10,5 @@ class CustomerSuspendWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.partner_ids._suspend(self.reason.strip())
+        self.partner_ids._suspend(self.reason)
         return {"type": "ir.actions.act_window_close"}
