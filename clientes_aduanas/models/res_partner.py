@@ -625,12 +625,14 @@ class ResPartner(models.Model):
     # ORM overrides
     # ------------------------------------------------------------------
     @api.model
-    def _prepare_customer_vals(self, vals):
+    def _prepare_customer_vals(self, vals, country=None):
         """Normalise what can be normalised before saving (document number,
         e-mail lists, WhatsApp numbers) and infer the person type from a RUC;
-        what stays invalid is reported by the constraint."""
+        what stays invalid is reported by the constraint. ``country``: the
+        customer's, when ``vals`` does not change it (write)."""
         type_id = vals.get("l10n_latam_identification_type_id")
-        code = type_id and self.env["l10n_latam.identification.type"].browse(type_id).customs_document_code
+        id_type = self.env["l10n_latam.identification.type"].browse(type_id or [])
+        code = id_type.customs_document_code
         if vals.get("vat"):
             try:
                 vals["vat"] = dn.validate(code, vals["vat"])
@@ -649,11 +651,15 @@ class ResPartner(models.Model):
                 for item in _split_list(vals["notification_emails"])
             )
         if vals.get("notification_whatsapp"):
-            country = self.env["res.country"].browse(vals.get("country_id") or [])
+            # Local numbers are read in the customer's country, as the
+            # constraint will check them.
+            if vals.get("country_id"):
+                country = self.env["res.country"].browse(vals["country_id"])
+            country = country or id_type.country_id
             items = []
             for item in _split_list(vals["notification_whatsapp"]):
                 try:
-                    items.append(self._normalize_whatsapp(item, country.code))
+                    items.append(self._normalize_whatsapp(item, country.code if country else None))
                 except phonenumbers.NumberParseException:
                     items.append(item)
             vals["notification_whatsapp"] = ", ".join(items)
@@ -752,13 +758,19 @@ class ResPartner(models.Model):
         if not (customers or registering or operations_contact):
             return super().write(vals)
         if customers or registering:
+            if len(self) > 1 and ("vat" in vals or "notification_whatsapp" in vals):
+                # Normalised against each customer's own type and country.
+                for partner in self:
+                    partner.write(vals)
+                return True
             vals = dict(vals)
-            if "vat" in vals and "l10n_latam_identification_type_id" not in vals and len(self) == 1:
+            country = self.country_id or self.l10n_latam_identification_type_id.country_id
+            if "vat" in vals and "l10n_latam_identification_type_id" not in vals:
                 vals["l10n_latam_identification_type_id"] = self.l10n_latam_identification_type_id.id
-                vals = self._prepare_customer_vals(vals)
+                vals = self._prepare_customer_vals(vals, country)
                 vals.pop("l10n_latam_identification_type_id")
             else:
-                vals = self._prepare_customer_vals(vals)
+                vals = self._prepare_customer_vals(vals, country)
         targets = customers | (registering or self.browse())
         target_vals = []
         if targets and {"email", "vat", "l10n_latam_identification_type_id", "is_registered_customer"}.intersection(

@@ -117,6 +117,22 @@ class TestCustomerRequiredData(ClientesAduanasCase):
         self.assertEqual(normalized["notification_whatsapp"], "+51987654321")
         self.assertEqual(self.env["res.partner"].search_count([]), count)
 
+    def test_whatsapp_numbers_read_in_the_customers_country(self):
+        honduran = self.env["res.partner"].create(self._hn_vals(notification_whatsapp="9988 7766"))
+        self.assertEqual(honduran.notification_whatsapp, "+50499887766")
+        honduran.notification_whatsapp = "9911-2233, +51 987 654 321"
+        self.assertEqual(honduran.notification_whatsapp, "+50499112233, +51987654321")
+        other = self.env["res.partner"].create(
+            self._hn_vals(name="Otra Hondureña", vat="05019012345679", email="otra@example.hn")
+        )
+        (honduran | other).write({"notification_whatsapp": "9876 5432"})
+        self.assertEqual((honduran | other).mapped("notification_whatsapp"), ["+50498765432"] * 2)
+        peruvian = self._create_customer(notification_whatsapp="987654321")
+        self.assertEqual(peruvian.notification_whatsapp, "+51987654321")
+        with self.assertRaises(ValidationError) as ctx:
+            peruvian.notification_whatsapp = "9876 5432"  # 8 digits: no Peruvian mobile
+        self.assertIn("9876 5432", str(ctx.exception))
+
     def test_email_with_display_name_is_refused_as_main_email(self):
         _vals, errors = self.env["res.partner"]._customer_validate_vals(
             self._pe_vals(email="Ana <ana@example.pe>", notification_emails="Ana <ana@example.pe>, ops.example.pe")
