@@ -41,6 +41,17 @@ class TestCustomerScreens(ClientesAduanasCase):
         # The menu opens on "Activos".
         self.assertEqual(safe_eval(self.action.context).get("search_default_customer_active"), 1)
 
+    def test_category_and_class_filters(self):
+        pro = self.env.ref("clientes_aduanas.customer_category_pro")
+        group = self.env.ref("clientes_aduanas.customer_class_group")
+        external = self.env.ref("clientes_aduanas.customer_class_external")
+        self.active_customer.write({"customer_category_id": pro.id, "customer_class_id": group.id})
+        self.suspended_customer.write({"customer_class_id": external.id, "active": True})
+        self.assertEqual(self._search_with_filter("category_pro"), self.active_customer)
+        self.assertFalse(self._search_with_filter("category_normal"))
+        self.assertEqual(self._search_with_filter("class_group"), self.active_customer)
+        self.assertEqual(self._search_with_filter("class_external"), self.suspended_customer)
+
     def test_search_filters_and_group_bys_exist(self):
         arch = self.env["res.partner"].get_view(self.action.search_view_id.id, "search")["arch"]
         root = etree.fromstring(arch)
