@@ -30,12 +30,13 @@ class CustomerImportJob(models.Model):
     _inherit = ["mail.thread"]
     _order = "id desc"
 
-    name = fields.Char(required=True, readonly=True)
+    name = fields.Char(string="File Name", required=True, readonly=True)
     user_id = fields.Many2one(
         "res.users", string="Imported By", default=lambda self: self.env.user, readonly=True, index=True
     )
     state = fields.Selection(
         [("running", "Running"), ("done", "Done"), ("failed", "Finished with Errors")],
+        string="Status",
         default="running",
         required=True,
         readonly=True,
@@ -55,7 +56,7 @@ class CustomerImportJob(models.Model):
     created_count = fields.Integer(compute="_compute_progress", string="Created")
     updated_count = fields.Integer(compute="_compute_progress", string="Updated")
     contact_count = fields.Integer(compute="_compute_progress", string="Contacts Imported")
-    failed_rows = fields.Integer(compute="_compute_progress", string="Failed Rows")
+    failed_rows = fields.Integer(compute="_compute_progress")
 
     @api.depends("chunk_ids.state", "chunk_ids.created_count", "chunk_ids.updated_count", "chunk_ids.failed_count")
     def _compute_progress(self):
@@ -205,9 +206,12 @@ class CustomerImportJobChunk(models.Model):
 
     job_id = fields.Many2one("customer.import.job", required=True, ondelete="cascade", index=True)
     user_id = fields.Many2one(related="job_id.user_id")
-    kind = fields.Selection([("customers", "Customers"), ("contacts", "Contacts")], required=True)
+    kind = fields.Selection([("customers", "Customers"), ("contacts", "Contacts")], string="Type", required=True)
     state = fields.Selection(
-        [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")], default="pending", required=True
+        [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")],
+        string="Status",
+        default="pending",
+        required=True,
     )
     row_count = fields.Integer(string="Rows")
     first_row = fields.Integer(help="First row of the file in this chunk.")

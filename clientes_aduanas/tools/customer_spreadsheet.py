@@ -12,6 +12,7 @@ import csv
 import datetime
 import io
 import re
+import shutil
 import unicodedata
 import zipfile
 
@@ -540,8 +541,10 @@ def build_template(customer_row, contact_row, lists):
 
 
 def _write_only_rows(sheet, columns, rows):
+    """Header and rows into a write-only sheet; returns the rows written."""
     sheet.append([WriteOnlyCell(sheet, value=label) for label in header_labels(columns)])
     text_indexes = {index for index, (key, _h, _r) in enumerate(columns) if key in TEXT_KEYS}
+    count = 1
     for row in rows:
         cells = []
         for index, value in enumerate(row):
@@ -552,6 +555,41 @@ def _write_only_rows(sheet, columns, rows):
                 value = cell
             cells.append(value)
         sheet.append(cells)
+        count += 1
+    return count
+
+
+_SHEET_MEMBER = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
+# <dimension> comes right after <sheetPr> (or first, without one).
+_DIMENSION_AFTER = (re.compile(rb"</sheetPr>|<sheetPr[^>]*/>"), re.compile(rb"<worksheet[^>]*>"))
+
+
+def save_with_dimensions(workbook, sizes):
+    """Save a write-only workbook with the <dimension> element it lacks.
+    Without it, readers (openpyxl among them) parse a whole sheet just to
+    size it, doubling the cost of importing our own exports. ``sizes``:
+    (rows, columns) of each sheet, in order."""
+    raw = io.BytesIO()
+    workbook.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            match = _SHEET_MEMBER.fullmatch(info.filename)
+            if not match or int(match[1]) > len(sizes):
+                target.writestr(info, source.read(info))
+                continue
+            rows, columns = sizes[int(match[1]) - 1]
+            ref = f"A1:{get_column_letter(max(columns, 1))}{max(rows, 1)}".encode()
+            member = zipfile.ZipInfo(info.filename, info.date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            with source.open(info) as src, target.open(member, "w", force_zip64=True) as dst:
+                head = src.read(64 * 1024)
+                found = _DIMENSION_AFTER[0].search(head) or _DIMENSION_AFTER[1].search(head)
+                if found and b"<dimension" not in head:
+                    head = head[: found.end()] + b'<dimension ref="' + ref + b'"/>' + head[found.end() :]
+                dst.write(head)
+                shutil.copyfileobj(src, dst, 1024 * 1024)
+    return out.getvalue()
 
 
 def build_xlsx(customer_rows, contact_rows, customer_columns, contact_columns):
@@ -559,6 +597,7 @@ def build_xlsx(customer_rows, contact_rows, customer_columns, contact_columns):
     streamed (write-only) so that a large catalog keeps memory bounded.
     Rows may be iterators. Empty values leave the cell empty, like Excel."""
     workbook = openpyxl.Workbook(write_only=True)
+    sizes = []
     for title, columns, rows in (
         (CUSTOMER_SHEET, customer_columns, customer_rows),
         (CONTACT_SHEET, contact_columns, contact_rows),
@@ -566,10 +605,8 @@ def build_xlsx(customer_rows, contact_rows, customer_columns, contact_columns):
         sheet = workbook.create_sheet(title)
         for index, (_key, header, _required) in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 4)
-        _write_only_rows(sheet, columns, rows)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+        sizes.append((_write_only_rows(sheet, columns, rows), len(columns)))
+    return save_with_dimensions(workbook, sizes)
 
 
 def build_csv(rows, columns, mark_required=False):
@@ -591,6 +628,7 @@ class RejectedWriter:
         self.errors_header = errors_header
         self._workbook = None
         self._sheets = {}
+        self._sizes = {}
 
     def _sheet(self, title):
         if self._workbook is None:
@@ -599,6 +637,8 @@ class RejectedWriter:
                 sheet = self._workbook.create_sheet(name)
                 _write_only_rows(sheet, [*columns, ("errors", self.errors_header, False)], [])
                 self._sheets[name] = sheet
+                self._sizes[name] = [1, len(columns) + 1]
+        self._sizes[title][0] += 1
         return self._sheets[title]
 
     def add_customer(self, values, errors):
@@ -610,10 +650,8 @@ class RejectedWriter:
     def finish(self):
         if self._workbook is None:
             return None
-        output = io.BytesIO()
         workbook, self._workbook = self._workbook, None
-        workbook.save(output)
-        return output.getvalue()
+        return save_with_dimensions(workbook, [self._sizes[CUSTOMER_SHEET], self._sizes[CONTACT_SHEET]])
 
     def close(self):
         """Release the streamed sheets (their temporary files) when the

@@ -59,7 +59,7 @@ class CustomerImportWizard(models.TransientModel):
     _name = "customer.import.wizard"
     _description = "Import Customers"
 
-    file = fields.Binary(string="File", attachment=False, help="The filled template, .xlsx or .csv.")
+    file = fields.Binary(attachment=False, help="The filled template, .xlsx or .csv.")
     filename = fields.Char()
     contact_file = fields.Binary(
         string="Contacts File (CSV)",
@@ -69,7 +69,7 @@ class CustomerImportWizard(models.TransientModel):
     contact_filename = fields.Char()
     is_csv = fields.Boolean(compute="_compute_is_csv")
     state = fields.Selection(
-        [("upload", "Upload"), ("preview", "Preview"), ("done", "Done")], default="upload", required=True
+        [("upload", "Upload"), ("preview", "Preview"), ("done", "Done")], string="Step", default="upload", required=True
     )
     import_valid_only = fields.Boolean(
         string="Import Only Valid Rows", help="Skip the rows with errors instead of refusing the whole file."
@@ -815,11 +815,12 @@ class CustomerImportWizard(models.TransientModel):
     def _background_threshold(self):
         """Above this many customer rows the import runs in the background
         (system parameter clientes_aduanas.import_background_threshold)."""
-        return int(
-            self.env.context.get("customer_import_background_threshold")
-            or self.env["ir.config_parameter"].sudo().get_param("clientes_aduanas.import_background_threshold")
-            or 10000
-        )
+        threshold = self.env.context.get("customer_import_background_threshold")
+        if threshold is None:
+            threshold = (
+                self.env["ir.config_parameter"].sudo().get_param("clientes_aduanas.import_background_threshold", 10000)
+            )
+        return int(threshold)
 
     def action_import(self):
         """Check the whole file again (it may have changed since the
