@@ -930,11 +930,23 @@ class CustomerImportWizard(models.TransientModel):
             vals = {
                 key: value
                 for key, value in row["vals"].items()
-                if key not in IMPLICIT_UPDATE_SKIP and not (key in row["implicit"] and partner[key])
+                if key not in IMPLICIT_UPDATE_SKIP
+                and not (key in row["implicit"] and partner[key])
+                and self._differs(partner, key, value)
             }
-            partner.write(vals)
+            # Unchanged values are not written: no needless duplicate
+            # checks, recomputations or history for a re-imported file.
+            if vals:
+                partner.write(vals)
             written[(partner.l10n_latam_identification_type_id.id, partner.vat)] = partner
         return written, len(to_create), len(to_update)
+
+    @staticmethod
+    def _differs(partner, key, value):
+        current = partner[key]
+        if partner._fields[key].type == "many2one":
+            current = current.id
+        return (current or False) != (value or False)
 
     def _write_contacts(self, contacts, written):
         """Create or update (same name under the same customer) checked
