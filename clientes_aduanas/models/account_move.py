@@ -21,7 +21,15 @@ class AccountMove(models.Model):
     def _check_partner_usable_for_operations(self):
         invoices = self.filtered(lambda m: m.is_sale_document(include_receipts=True))
         invoices.partner_id._check_can_be_used_in_operation()
-        for move in invoices:
+
+    # ------------------------------------------------------------------
+    # Company setting "require registered customer" (issue 4)
+    # ------------------------------------------------------------------
+    @api.constrains("partner_id", "move_type", "company_id")
+    def _check_registered_customer_required(self):
+        # Customer invoices, credit notes and receipts only; vendor bills and
+        # journal entries are not concerned. Off by default.
+        for move in self.filtered(lambda m: m.is_sale_document(include_receipts=True)):
             customer = move.partner_id.commercial_partner_id
             if move.company_id.require_registered_customer and customer and not customer.is_registered_customer:
                 raise ValidationError(

@@ -1,3 +1,4 @@
+import re
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -5,8 +6,10 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
+from odoo.tools.mail import email_split_tuples
 
-# Allowed transitions: target state -> states it can be reached from.
+# Allowed transitions: target state -> states it can be reached from. A
+# closed file is final; a cancelled one can be reopened as a draft.
 TRANSITIONS = {
     "in_progress": ("draft",),
     "released": ("in_progress",),
@@ -14,6 +17,10 @@ TRANSITIONS = {
     "cancelled": ("draft", "in_progress", "released"),
     "draft": ("cancelled",),
 }
+
+_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+# E.164: up to 15 digits; shorter than 8 cannot be a mobile number.
+_WHATSAPP = re.compile(r"^\+?[\d\s().-]+$")
 
 
 class CustomsFile(models.Model):
@@ -72,7 +79,7 @@ class CustomsFile(models.Model):
     opening_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True, index=True)
     closing_date = fields.Date(readonly=True, copy=False, tracking=True)
     declaration_number = fields.Char(
-        index=True,
+        index="trigram",
         tracking=True,
         copy=False,
         help="Customs declaration number: DUA/DAM in Peru, DUCA in Honduras.",
@@ -89,7 +96,7 @@ class CustomsFile(models.Model):
         compute="_compute_operations_contact_id",
         store=True,
         readonly=False,
-        domain="[('parent_id', '=', partner_id)]",
+        domain="[('parent_id', '=', commercial_partner_id)]",
         help="Defaults to the customer's main operations contact.",
     )
     sale_order_ids = fields.Many2many(
@@ -99,6 +106,7 @@ class CustomsFile(models.Model):
         "sale_order_id",
         string="Quotations",
         domain="[('partner_id', 'child_of', commercial_partner_id)]",
+        check_company=True,
         copy=False,
     )
     invoice_ids = fields.Many2many(
@@ -109,6 +117,7 @@ class CustomsFile(models.Model):
         string="Invoices",
         domain="[('commercial_partner_id', '=', commercial_partner_id),"
         " ('move_type', 'in', ('out_invoice', 'out_refund'))]",
+        check_company=True,
         copy=False,
     )
     sale_order_count = fields.Integer(compute="_compute_document_counts")
@@ -170,6 +179,14 @@ class CustomsFile(models.Model):
         if "partner_id" in vals and self.filtered(lambda r: r.state not in ("draft", "in_progress")):
             raise UserError(self.env._("The customer of a released, closed or cancelled customs file cannot change."))
         old_states = {record.id: record.state for record in self}
+        if vals.get("state"):
+            # The guards hold for any write (import, RPC), not only the buttons.
+            self.filtered(lambda r: r.state != vals["state"])._check_transition(vals["state"])
+            vals = dict(vals)
+            if vals["state"] == "closed":
+                vals.setdefault("closing_date", fields.Date.context_today(self))
+            elif vals["state"] == "draft":
+                vals["closing_date"] = False
         result = super().write(vals)
         if "state" in vals:
             self.filtered(lambda r: old_states[r.id] != r.state)._notify_customer_state_change()
@@ -183,24 +200,29 @@ class CustomsFile(models.Model):
     # ------------------------------------------------------------------
     # Workflow
     # ------------------------------------------------------------------
-    def _set_state(self, state):
+    def _check_transition(self, state):
+        labels = dict(self._fields["state"]._description_selection(self.env))
         for record in self:
-            if record.state not in TRANSITIONS[state]:
-                labels = dict(self._fields["state"]._description_selection(self.env))
+            if record.state not in TRANSITIONS.get(state, ()):
+                if state == "closed" and record.state in ("draft", "in_progress"):
+                    raise UserError(
+                        self.env._(
+                            "Customs file %(name)s cannot be closed: its goods were never cleared/released.",
+                            name=record.name,
+                        )
+                    )
                 raise UserError(
                     self.env._(
                         "Customs file %(name)s is %(current)s and cannot be moved to %(target)s.",
                         name=record.name,
                         current=labels[record.state],
-                        target=labels[state],
+                        target=labels.get(state, state),
                     )
                 )
-        vals = {"state": state}
-        if state == "closed":
-            vals["closing_date"] = fields.Date.context_today(self)
-        elif state == "draft":
-            vals["closing_date"] = False
-        self.write(vals)
+
+    def _set_state(self, state):
+        self._check_transition(state)
+        self.write({"state": state})
         return True
 
     def action_start(self):
@@ -222,17 +244,44 @@ class CustomsFile(models.Model):
     # ------------------------------------------------------------------
     # Customer notifications
     # ------------------------------------------------------------------
-    def _get_notification_emails(self):
+    @api.model
+    def _split_notification_list(self, value):
+        return [item.strip() for item in re.split(r"[,;\n]", value or "") if item.strip()]
+
+    @api.model
+    def _valid_email(self, item):
+        """The normalised address of ``item`` ("ana@x.pe" or "Ana <ana@x.pe>"),
+        or False when it is not exactly one well-formed address."""
+        found = email_split_tuples(item)
+        if len(found) != 1 or item.count("@") != 1 or not _ADDRESS.match(found[0][1]):
+            return False
+        return email_normalize(found[0][1], strict=True)
+
+    def _get_notification_emails(self, invalid=None):
         """Valid addresses of the customer's notification list, comma
-        separated; addresses that fail validation are left out."""
+        separated. Addresses that fail validation (legacy data, imports that
+        skipped the checks) are left out and appended to ``invalid``."""
         self.ensure_one()
-        customer = self.commercial_partner_id
         addresses = []
-        for item in (customer.notification_emails or "").split(","):
-            normalized = email_normalize(item.strip(), strict=True)
-            if normalized and normalized not in addresses:
+        for item in self._split_notification_list(self.commercial_partner_id.notification_emails):
+            normalized = self._valid_email(item)
+            if not normalized:
+                if invalid is not None:
+                    invalid.append(item)
+            elif normalized not in addresses:
                 addresses.append(normalized)
         return ",".join(addresses)
+
+    def _get_whatsapp_numbers(self):
+        """International numbers (digits only, as wa.me wants them) of the
+        customer's WhatsApp notification list; malformed ones are skipped."""
+        self.ensure_one()
+        numbers = []
+        for item in self._split_notification_list(self.commercial_partner_id.notification_whatsapp):
+            digits = re.sub(r"\D", "", item)
+            if _WHATSAPP.match(item) and 8 <= len(digits) <= 15 and digits not in numbers:
+                numbers.append(digits)
+        return numbers
 
     def _get_whatsapp_message(self):
         self.ensure_one()
@@ -245,26 +294,43 @@ class CustomsFile(models.Model):
             state=labels[self.state],
         )
 
+    def _get_whatsapp_links(self):
+        self.ensure_one()
+        text = quote(self._get_whatsapp_message())
+        return [(number, f"https://wa.me/{number}?text={text}") for number in self._get_whatsapp_numbers()]
+
     def _notify_customer_state_change(self):
+        """E-mail (through the mail queue) the customer's notification
+        addresses with the Spanish template, and leave in the chatter an
+        internal note with who was e-mailed and ready WhatsApp links."""
         template = self.env.ref("clientes_aduanas.mail_template_customs_file_state", raise_if_not_found=False)
         for record in self:
-            customer = record.commercial_partner_id
-            lang = customer.lang or self.env.lang
-            if template and record._get_notification_emails():
-                # Queued through Odoo's mail queue (force_send=False).
-                template.with_context(lang=lang).send_mail(record.id, force_send=False)
-            numbers = [n.strip() for n in (customer.notification_whatsapp or "").split(",") if n.strip()]
-            if numbers:
-                text = record.with_context(lang=lang)._get_whatsapp_message()
-                links = Markup("<br/>").join(
-                    Markup('<a href="%s" target="_blank">%s</a>')
-                    % (f"https://wa.me/{number.lstrip('+')}?text={quote(text)}", number)
-                    for number in numbers
+            lang = record.commercial_partner_id.lang or self.env.lang
+            record = record.with_context(lang=lang)
+            invalid = []
+            emails = record._get_notification_emails(invalid)
+            if template and emails:
+                # force_send=False: the mail cron sends it after commit.
+                template.send_mail(record.id, force_send=False)
+            links = record._get_whatsapp_links()
+            lines = []
+            if template and emails:
+                lines.append(self.env._("Status e-mail queued to %(emails)s.", emails=emails.replace(",", ", ")))
+            if invalid:
+                lines.append(
+                    self.env._(
+                        "Not e-mailed (invalid address): %(emails)s.",
+                        emails=", ".join(invalid),
+                    )
                 )
-                record.message_post(
-                    body=Markup("%s<br/>%s") % (self.env._("Send this update by WhatsApp:"), links),
-                    subtype_xmlid="mail.mt_note",
+            if links:
+                lines.append(self.env._("Send this update by WhatsApp:"))
+                lines.extend(
+                    Markup('<a href="%s" target="_blank" rel="noopener">+%s</a>') % (url, number)
+                    for number, url in links
                 )
+            if lines:
+                record.message_post(body=Markup("<br/>").join(lines), subtype_xmlid="mail.mt_note")
 
     # ------------------------------------------------------------------
     # Smart buttons

@@ -191,15 +191,6 @@ class ResPartner(models.Model):
         help="A RUC starting with 10 belongs to a natural person: its digits 3 to 10 are the person's DNI.",
     )
 
-    # Operations history (customs files, quotations, invoices, payments)
-    customs_file_ids = fields.One2many("customs.file", "commercial_partner_id", string="Customs Files")
-    customs_file_count = fields.Integer(compute="_compute_operation_counts", string="Customs Files Count")
-    customer_invoice_count = fields.Integer(compute="_compute_operation_counts", string="Invoices Count")
-    customer_payment_count = fields.Integer(compute="_compute_operation_counts", string="Payments Count")
-    operation_history_ids = fields.One2many(
-        "customs.operation.history", "commercial_partner_id", string="Operations History", readonly=True
-    )
-
     @api.depends("vat", "l10n_latam_identification_type_id")
     def _compute_ruc_dni(self):
         for partner in self:
@@ -934,79 +925,102 @@ class ResPartner(models.Model):
         return contact
 
     # ------------------------------------------------------------------
-    # Operations history: counts per commercial customer
+    # Operations history (issue 4): counts per commercial customer, smart
+    # buttons and the "Historial de operaciones" tab. Quotations reuse
+    # sale's own sale_order_count / action_view_sale_order.
     # ------------------------------------------------------------------
+    customs_file_ids = fields.One2many("customs.file", "commercial_partner_id", string="Customs Files")
+    customs_file_count = fields.Integer(compute="_compute_operation_counts", string="Customs Files Count")
+    customer_invoice_count = fields.Integer(compute="_compute_operation_counts", string="Invoices Count")
+    customer_payment_count = fields.Integer(compute="_compute_operation_counts", string="Payments Count")
+    operation_history_ids = fields.One2many(
+        "customs.operation.history",
+        "commercial_partner_id",
+        string="Operations History",
+        readonly=True,
+        groups="clientes_aduanas.clientes_aduanas_group_view",
+    )
+
+    def _operation_count_sources(self):
+        """count field -> (model, domain on the commercial customer ids, the
+        document's partner field). Each domain is the one of the list the
+        smart button opens, so the number and the list always agree."""
+        return {
+            "customs_file_count": ("customs.file", lambda ids: [("commercial_partner_id", "in", ids)]),
+            "customer_invoice_count": (
+                "account.move",
+                lambda ids: [
+                    ("commercial_partner_id", "in", ids),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                ],
+            ),
+            "customer_payment_count": (
+                "account.payment",
+                lambda ids: [("partner_id.commercial_partner_id", "in", ids), ("partner_type", "=", "customer")],
+            ),
+        }
+
     def _compute_operation_counts(self):
         """One grouped read per source, whatever the number of partners
         shown or documents they have; documents of contacts count for the
-        commercial customer."""
+        commercial customer. Record rules apply (_read_group); a model the
+        user cannot read counts 0."""
         commercial_ids = self.commercial_partner_id.ids
-        sources = {
-            "customs_file_count": ("customs.file", [], "customs.file"),
-            "customer_invoice_count": (
-                "account.move",
-                [("move_type", "in", ("out_invoice", "out_refund")), ("state", "!=", "cancel")],
-                "account.move",
-            ),
-            "customer_payment_count": ("account.payment", [("partner_type", "=", "customer")], "account.payment"),
-        }
         counts = {}
-        for field_name, (model, domain, _access) in sources.items():
+        for field_name, (model, domain) in self._operation_count_sources().items():
+            per_partner = counts[field_name] = {}
             Model = self.env[model]
-            if not Model.has_access("read"):
-                counts[field_name] = {}
+            if not commercial_ids or not Model.has_access("read"):
                 continue
-            path = "commercial_partner_id" if model != "account.payment" else "partner_id.commercial_partner_id"
-            groups = Model._read_group(
-                [(path, "in", commercial_ids), *domain],
-                ["commercial_partner_id"] if model != "account.payment" else ["partner_id"],
-                ["__count"],
-            )
-            per_partner = counts.setdefault(field_name, {})
-            for partner, count in groups:
+            # account.payment has no stored commercial partner: group by
+            # partner and fold contacts into their customer below.
+            groupby = "partner_id" if model == "account.payment" else "commercial_partner_id"
+            for partner, count in Model._read_group(domain(commercial_ids), [groupby], ["__count"]):
                 key = partner.commercial_partner_id.id
                 per_partner[key] = per_partner.get(key, 0) + count
         for partner in self:
             key = partner.commercial_partner_id.id
-            for field_name in sources:
-                partner[field_name] = counts[field_name].get(key, 0)
+            for field_name, per_partner in counts.items():
+                partner[field_name] = per_partner.get(key, 0)
 
-    def _action_open_operations(self, xmlid, domain, context=None):
+    def _action_open_operations(self, xmlid, count_field, context=None):
+        self.ensure_one()
+        _model, domain = self._operation_count_sources()[count_field]
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        return action | {"domain": domain, "context": dict(context or {}, create=False)}
+        return action | {
+            "domain": domain([self.commercial_partner_id.id]),
+            "context": dict(context or {}, create=False),
+        }
 
     def action_view_customs_files(self):
-        self.ensure_one()
         return self._action_open_operations(
             "clientes_aduanas.customs_file_action",
-            [("commercial_partner_id", "=", self.commercial_partner_id.id)],
+            "customs_file_count",
             {"default_partner_id": self.commercial_partner_id.id, "create": True},
         )
 
     def action_view_customer_invoices(self):
         """Spec 000: "ver facturas del cliente"."""
-        self.ensure_one()
         return self._action_open_operations(
             "account.action_move_out_invoice_type",
-            [
-                ("commercial_partner_id", "=", self.commercial_partner_id.id),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-            ],
+            "customer_invoice_count",
+            {"default_move_type": "out_invoice", "default_partner_id": self.commercial_partner_id.id},
         )
 
     def action_view_customer_payments(self):
-        self.ensure_one()
         return self._action_open_operations(
             "account.action_account_payments",
-            [("partner_id", "child_of", self.commercial_partner_id.id), ("partner_type", "=", "customer")],
+            "customer_payment_count",
+            {"default_partner_type": "customer", "default_payment_type": "inbound"},
         )
 
     def action_view_operation_history(self):
         self.ensure_one()
-        return self._action_open_operations(
-            "clientes_aduanas.customs_operation_history_action",
-            [("commercial_partner_id", "=", self.commercial_partner_id.id)],
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("clientes_aduanas.customs_operation_history_action")
+        return action | {
+            "domain": [("commercial_partner_id", "=", self.commercial_partner_id.id)],
+            "display_name": self.env._("Operations History: %(name)s", name=self.commercial_partner_id.display_name),
+        }
 
     # ------------------------------------------------------------------
     # Document lookup ("lupa")

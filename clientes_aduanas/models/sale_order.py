@@ -10,6 +10,14 @@ class SaleOrder(models.Model):
         # Only new or re-assigned orders are checked: the history of a
         # customer suspended later stays untouched.
         self.partner_id._check_can_be_used_in_operation()
+
+    # ------------------------------------------------------------------
+    # Company setting "require registered customer" (issue 4)
+    # ------------------------------------------------------------------
+    @api.constrains("partner_id", "company_id")
+    def _check_registered_customer_required(self):
+        # Off by default: installing the addon on a live database changes
+        # nothing. Suspended customers are refused whatever the setting.
         for order in self:
             if (
                 order.company_id.require_registered_customer
