@@ -942,21 +942,20 @@ class ResPartner(models.Model):
     )
 
     def _operation_count_sources(self):
-        """count field -> (model, domain on the commercial customer ids, the
-        document's partner field). Each domain is the one of the list the
-        smart button opens, so the number and the list always agree."""
+        """count field -> (model, path to the commercial customer, other
+        conditions). The smart button opens the list with the same domain,
+        so the number and the list always agree."""
         return {
-            "customs_file_count": ("customs.file", lambda ids: [("commercial_partner_id", "in", ids)]),
+            "customs_file_count": ("customs.file", "commercial_partner_id", []),
             "customer_invoice_count": (
                 "account.move",
-                lambda ids: [
-                    ("commercial_partner_id", "in", ids),
-                    ("move_type", "in", ("out_invoice", "out_refund")),
-                ],
+                "commercial_partner_id",
+                [("move_type", "in", ("out_invoice", "out_refund"))],
             ),
             "customer_payment_count": (
                 "account.payment",
-                lambda ids: [("partner_id.commercial_partner_id", "in", ids), ("partner_type", "=", "customer")],
+                "partner_id.commercial_partner_id",
+                [("partner_type", "=", "customer")],
             ),
         }
 
@@ -964,19 +963,30 @@ class ResPartner(models.Model):
         """One grouped read per source, whatever the number of partners
         shown or documents they have; documents of contacts count for the
         commercial customer. Record rules apply (_read_group); a model the
-        user cannot read counts 0."""
+        user cannot read counts 0. The number of queries does not depend on
+        the data either (no lazy fetch of the grouped partners)."""
         commercial_ids = self.commercial_partner_id.ids
         counts = {}
-        for field_name, (model, domain) in self._operation_count_sources().items():
+        for field_name, (model, path, extra) in self._operation_count_sources().items():
             per_partner = counts[field_name] = {}
             Model = self.env[model]
             if not commercial_ids or not Model.has_access("read"):
                 continue
-            # account.payment has no stored commercial partner: group by
-            # partner and fold contacts into their customer below.
-            groupby = "partner_id" if model == "account.payment" else "commercial_partner_id"
-            for partner, count in Model._read_group(domain(commercial_ids), [groupby], ["__count"]):
-                key = partner.commercial_partner_id.id
+            if path == "commercial_partner_id":
+                groups = Model._read_group([(path, "in", commercial_ids), *extra], [path], ["__count"])
+                groups = [(partner.id, count) for partner, count in groups]
+            else:
+                # No stored commercial partner (payments): group by partner
+                # and fold the contacts into their customer.
+                contacts = (
+                    self.env["res.partner"]
+                    .with_context(active_test=False)
+                    .search_fetch([("commercial_partner_id", "in", commercial_ids)], ["commercial_partner_id"])
+                )
+                commercial_of = {contact.id: contact.commercial_partner_id.id for contact in contacts}
+                groups = Model._read_group([("partner_id", "in", contacts.ids), *extra], ["partner_id"], ["__count"])
+                groups = [(commercial_of[partner.id], count) for partner, count in groups]
+            for key, count in groups:
                 per_partner[key] = per_partner.get(key, 0) + count
         for partner in self:
             key = partner.commercial_partner_id.id
@@ -985,10 +995,10 @@ class ResPartner(models.Model):
 
     def _action_open_operations(self, xmlid, count_field, context=None):
         self.ensure_one()
-        _model, domain = self._operation_count_sources()[count_field]
+        _model, path, extra = self._operation_count_sources()[count_field]
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         return action | {
-            "domain": domain([self.commercial_partner_id.id]),
+            "domain": [(path, "=", self.commercial_partner_id.id), *extra],
             "context": dict(context or {}, create=False),
         }
 
