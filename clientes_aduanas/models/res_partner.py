@@ -734,12 +734,28 @@ class ResPartner(models.Model):
                 self._raise_friendly_unique_violation(exc)
         return super().create(vals_list)
 
+    def _changes_master_data(self, vals):
+        """Whether ``vals`` really changes a master-data field of these
+        customers. The web client re-sends unchanged values right after a
+        create (e.g. ``is_company`` from the person-type radio): that must
+        not need the Edit permission of a user who may only create."""
+        for name in CUSTOMER_MASTER_FIELDS.intersection(vals):
+            field = self._fields[name]
+            for partner in self:
+                try:
+                    new = field.convert_to_record(field.convert_to_cache(vals[name], partner), partner)
+                except (ValueError, TypeError):
+                    return True
+                if new != partner[name] and (new or partner[name]):
+                    return True
+        return False
+
     def write(self, vals):
         registering = vals.get("is_registered_customer") and self.filtered(lambda p: not p.is_registered_customer)
         if registering:
             registering._check_customer_permission("create")
         customers = self.filtered("is_registered_customer")
-        if customers and CUSTOMER_MASTER_FIELDS.intersection(vals):
+        if customers and customers._changes_master_data(vals):
             customers._check_customer_permission("write")
         # Contacts: moving or unarchiving a main operations contact can hit
         # its unique index as well as ticking the box.

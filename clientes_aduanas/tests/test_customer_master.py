@@ -425,3 +425,26 @@ class TestBillingEmail(ClientesAduanasCase):
         customer.billing_email = False
         partners = self.env["account.move.send"]._get_default_mail_partner_ids(move, template, "en_US")
         self.assertEqual(partners, customer)
+
+
+@tagged("post_install", "-at_install")
+class TestCreateOnlyUserForm(ClientesAduanasCase):
+    def test_create_only_user_saves_company_from_the_form(self):
+        """The form writes the person type again right after create; a user
+        with only the Create permission must still be able to save."""
+        form = Form(
+            self.env["res.partner"].with_user(self.user_create).with_context(default_is_registered_customer=True),
+            view="clientes_aduanas.res_partner_view_form_customer",
+        )
+        form.company_type = "company"
+        form.name = "Solo Crear S.A.C."
+        form.l10n_latam_identification_type_id = self.type_ruc
+        form.vat = "20603456786"
+        form.street = "Av. Crear 1"
+        form.email = "crear@example.pe"
+        form.phone = "+51 1 2223333"
+        partner = form.save()
+        self.assertTrue(partner.is_company)
+        partner.with_user(self.user_create).write({"is_company": True, "name": "Solo Crear S.A.C."})
+        with self.assertRaises(AccessError):
+            partner.with_user(self.user_create).write({"name": "Otro nombre"})
