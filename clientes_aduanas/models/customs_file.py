@@ -55,7 +55,7 @@ class CustomsFile(models.Model):
         string="Commercial Customer",
     )
     operation_type = fields.Selection(
-        [("import", "Import"), ("export", "Export")],
+        [("import", "Importation"), ("export", "Exportation")],
         required=True,
         default="import",
         tracking=True,

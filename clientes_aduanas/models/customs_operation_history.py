@@ -89,7 +89,7 @@ class CustomsOperationHistory(models.Model):
     partner_id = fields.Many2one("res.partner", string="Addressed To", readonly=True)
     commercial_partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    operation_type = fields.Selection([("import", "Import"), ("export", "Export")], readonly=True)
+    operation_type = fields.Selection([("import", "Importation"), ("export", "Exportation")], readonly=True)
     file_state = fields.Selection(selection="_selection_file_state", string="File Status", readonly=True)
     quotation_state = fields.Selection(
         [("pending", "Pending"), ("accepted", "Accepted"), ("rejected", "Rejected")],

@@ -323,3 +323,51 @@ class TestCompanySetting(CustomsCase):
         settings = self.env["res.config.settings"].create({"require_registered_customer": True})
         settings.execute()
         self.assertTrue(self.env.company.require_registered_customer)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomsFileSpanish(CustomsCase):
+    """What a Spanish-speaking customer and user read (es_PE, from i18n/es.po)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("es_PE")
+        cls.env["ir.module.module"]._load_module_terms(["clientes_aduanas"], ["es_PE"], overwrite=True)
+        cls.es = cls.env(context=dict(cls.env.context, lang="es_PE"))
+
+    def test_customer_notifications_in_spanish(self):
+        record = self._file()
+        record.action_start()
+        mail = self._mails(record)
+        self.assertEqual(mail.subject, f"Expediente {record.name}: En proceso")
+        self.assertIn("cambió al estado", mail.body_html)
+        self.assertIn("En proceso", mail.body_html)
+        message = record.with_context(lang="es_PE")._get_whatsapp_message()
+        self.assertEqual(
+            message, f"{record.company_id.name}: su expediente {record.name} (-) está ahora en estado En proceso."
+        )
+        note = record.message_ids.filtered(lambda m: "wa.me" in (m.body or ""))
+        self.assertIn(quote(message), note.body)
+
+    def test_messages_and_labels_in_spanish(self):
+        record = self._file().with_env(self.es)
+        with self.assertRaises(UserError) as ctx:
+            record.action_close()
+        self.assertEqual(
+            str(ctx.exception),
+            f"El expediente {record.name} no se puede cerrar: sus mercancías nunca tuvieron despacho/levante.",
+        )
+        History = self.es["customs.operation.history"]
+        kinds = dict(History._fields["kind"]._description_selection(self.es))
+        self.assertEqual(kinds["customs_file"], "Expediente")
+        self.assertEqual(kinds["quotation"], "Cotización / Pedido de venta")
+        file_states = dict(History._fields["file_state"]._description_selection(self.es))
+        self.assertEqual(file_states["released"], "Despachado / Levante")
+        quotation_states = dict(History._fields["quotation_state"]._description_selection(self.es))
+        self.assertEqual(
+            [quotation_states[key] for key in ("pending", "accepted", "rejected")],
+            ["Pendiente", "Aceptada", "Rechazada"],
+        )
+        action = self.customer.with_env(self.es).action_view_operation_history()
+        self.assertEqual(action["display_name"], "Historial de operaciones: Aduanas Cliente S.A.C.")
