@@ -1,3 +1,8 @@
+import threading
+import time
+
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -67,3 +72,35 @@ class ClientesAduanasCase(TransactionCase):
     @classmethod
     def _create_customer(cls, **overrides):
         return cls.env["res.partner"].create(cls._pe_vals(**overrides))
+
+    def _race_two_registrations(self, vals_1, vals_2, cleanup_domain):
+        """Register ``vals_1`` and ``vals_2`` from two real transactions at
+        the same time: the second INSERT waits on the unique index until the
+        first commits. Returns ``{"created": True}`` or ``{"error": text}``
+        for the second one; the committed first record is removed."""
+        outcome = {}
+
+        def second_user():
+            with self.registry.cursor() as cr2:
+                env2 = api.Environment(cr2, SUPERUSER_ID, {"tracking_disable": True})
+                try:
+                    env2["res.partner"].create(vals_2)  # blocks on the index until cr1 ends
+                    outcome["created"] = True
+                except ValidationError as exc:
+                    outcome["error"] = str(exc)
+                cr2.rollback()
+
+        with self.registry.cursor() as cr1:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {"tracking_disable": True})
+            try:
+                env1["res.partner"].create(vals_1)
+                thread = threading.Thread(target=second_user)
+                thread.start()
+                time.sleep(1.0)  # let the second INSERT reach the index and wait
+                cr1.commit()
+                thread.join(30)
+            finally:
+                cr1.rollback()
+                env1["res.partner"].with_context(active_test=False).search(cleanup_domain).unlink()
+                cr1.commit()
+        return outcome

@@ -1,7 +1,3 @@
-import threading
-import time
-
-from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -287,32 +283,8 @@ class TestConcurrentDocument(ClientesAduanasCase):
         index refuses the second, whose user reads the first one's name."""
         vals_1 = self._pe_vals(vat=_ruc("2071000001"), email="doc1@example.pe", name="Race Doc 1")
         vals_2 = self._pe_vals(vat=_ruc("2071000001"), email="doc2@example.pe", name="Race Doc 2")
-        outcome = {}
-
-        def second_user():
-            with self.registry.cursor() as cr2:
-                env2 = api.Environment(cr2, SUPERUSER_ID, {"tracking_disable": True})
-                try:
-                    env2["res.partner"].create(vals_2)
-                    outcome["created"] = True
-                except ValidationError as exc:
-                    outcome["error"] = str(exc)
-                cr2.rollback()
-
-        with self.registry.cursor() as cr1:
-            env1 = api.Environment(cr1, SUPERUSER_ID, {"tracking_disable": True})
-            try:
-                env1["res.partner"].create(vals_1)
-                thread = threading.Thread(target=second_user)
-                thread.start()
-                time.sleep(1.0)  # the second INSERT waits on the index for cr1
-                cr1.commit()
-                thread.join(30)
-                self.assertFalse(outcome.get("created"), "both transactions registered the same document")
-                self.assertEqual(
-                    outcome.get("error"), "A customer with this document type and number already exists: Race Doc 1"
-                )
-            finally:
-                cr1.rollback()
-                env1["res.partner"].with_context(active_test=False).search([("vat", "=", vals_1["vat"])]).unlink()
-                cr1.commit()
+        outcome = self._race_two_registrations(vals_1, vals_2, [("vat", "=", vals_1["vat"])])
+        self.assertFalse(outcome.get("created"), "both transactions registered the same document")
+        self.assertEqual(
+            outcome.get("error"), "A customer with this document type and number already exists: Race Doc 1"
+        )

@@ -1,7 +1,4 @@
-import threading
-import time
-
-from odoo import SUPERUSER_ID, Command, api
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -170,34 +167,10 @@ class TestCustomerDuplicates(ClientesAduanasCase):
         with a friendly message (no raw SQL error)."""
         vals_1 = self._pe_vals(vat=_ruc("2070000001"), email="race@example.pe", name="Race 1")
         vals_2 = self._pe_vals(vat=_ruc("2070000002"), email="race@example.pe", name="Race 2")
-        outcome = {}
-
-        def second_user():
-            with self.registry.cursor() as cr2:
-                env2 = api.Environment(cr2, SUPERUSER_ID, {"tracking_disable": True})
-                try:
-                    env2["res.partner"].create(vals_2)  # blocks on the index until cr1 ends
-                    outcome["created"] = True
-                except ValidationError as exc:
-                    outcome["error"] = str(exc)
-                cr2.rollback()
-
-        with self.registry.cursor() as cr1:
-            env1 = api.Environment(cr1, SUPERUSER_ID, {"tracking_disable": True})
-            try:
-                env1["res.partner"].create(vals_1)
-                thread = threading.Thread(target=second_user)
-                thread.start()
-                time.sleep(1.0)  # let the second INSERT reach the index and wait
-                cr1.commit()
-                thread.join(30)
-                self.assertFalse(outcome.get("created"), "both transactions registered the same e-mail")
-                # The friendly message names the customer the other user just saved.
-                self.assertEqual(outcome.get("error"), "A customer with this e-mail already exists: Race 1")
-            finally:
-                cr1.rollback()
-                env1["res.partner"].with_context(active_test=False).search([("email", "=", "race@example.pe")]).unlink()
-                cr1.commit()
+        outcome = self._race_two_registrations(vals_1, vals_2, [("email", "=", "race@example.pe")])
+        self.assertFalse(outcome.get("created"), "both transactions registered the same e-mail")
+        # The friendly message names the customer the other user just saved.
+        self.assertEqual(outcome.get("error"), "A customer with this e-mail already exists: Race 1")
 
 
 @tagged("post_install", "-at_install")
