@@ -51,6 +51,11 @@
         "wizard/customer_export_wizard_views.xml",
         "views/clientes_aduanas_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "clientes_aduanas/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/customs_file_demo.xml",
