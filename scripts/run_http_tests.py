@@ -41,7 +41,7 @@ def main():
     args = ["--test-enable", "--stop-after-init", *sys.argv[1:]]
     # odoo.tests refuses to be imported outside test mode: parse first.
     config.parse_config(args)
-    from odoo.tests import loader, result  # noqa: PLC0415
+    from odoo.tests import loader, result
 
     global _original_run_suite
     _original_run_suite = loader.run_suite
