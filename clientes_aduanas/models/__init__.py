@@ -2,6 +2,7 @@ from . import l10n_latam_identification_type
 from . import res_partner_customer_category
 from . import res_partner_customer_class
 from . import res_partner
+from . import res_partner_portal
 from . import res_company
 from . import res_country_state
 from . import res_config_settings
@@ -9,7 +10,9 @@ from . import sale_order
 from . import account_move
 from . import account_move_send
 from . import customs_file
+from . import customs_file_portal
 from . import customs_operation_history
 from . import customer_import_job
 from . import document_lookup_provider
 from . import document_lookup_cache
+from . import portal_wizard_user
