@@ -100,10 +100,11 @@ class CustomsFilePortal(CustomerPortal):
             domain += [("opening_date", "<=", date_end)]
 
         url = "/my/expedientes"
+        # Defaults stay out of the pager's links.
         url_args = {
-            "sortby": sortby,
-            "filterby": filterby,
-            "search_in": search_in,
+            "sortby": sortby if sortby != "date" else None,
+            "filterby": filterby if filterby != "all" else None,
+            "search_in": search_in if search and search_in != "all" else None,
             "search": search,
             "date_begin": date_begin and fields.Date.to_string(date_begin),
             "date_end": date_end and fields.Date.to_string(date_end),

@@ -2,6 +2,7 @@ from unittest.mock import patch
 from urllib.parse import urlparse
 
 from odoo.tests import HttpCase, tagged
+from odoo.tests.common import JsonRpcException
 
 from ..controllers.portal import CustomsFilePortal
 from .portal_common import make_customer, make_files, make_portal_user, setup_portal_data
@@ -56,9 +57,11 @@ class TestCustomsFilePortalHttp(HttpCase):
         with patch.object(CustomsFilePortal, "_items_per_page", 2):
             first = self._get("/my/expedientes").text
             second = self._get("/my/expedientes/page/2").text
+            by_reference = self._get("/my/expedientes?sortby=name").text
         self.assertEqual(first.count("o_customs_file_row"), 2)
         self.assertEqual(second.count("o_customs_file_row"), 1)
         self.assertIn('href="/my/expedientes/page/2"', first)
+        self.assertIn('href="/my/expedientes/page/2?sortby=name"', by_reference)
 
     def test_portal_user_opens_a_file_without_internal_data(self):
         self.authenticate("portal_a", "portal_a")
@@ -106,7 +109,7 @@ class TestCustomsFilePortalHttp(HttpCase):
         self.assertEqual(page.status_code, 200)
         self.assertIn("o_customs_file_suspended", page.text)
         self.assertIn('data-allow_composer="0"', page.text)
-        with self.assertRaisesRegex(Exception, "suspended"):
+        with self.assertRaisesRegex(JsonRpcException, "UserError"):
             self.make_jsonrpc_request(
                 "/mail/message/post",
                 {
