@@ -1,6 +1,8 @@
+import re
 from unittest.mock import patch
 from urllib.parse import urlparse
 
+from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
@@ -120,6 +122,44 @@ class TestCustomsFilePortalHttp(HttpCase):
                 },
             )
         self.assertFalse(self.file_a1.message_ids.filtered(lambda m: "otra importación" in (m.body or "")))
+
+    def _post_account(self, partner, **changes):
+        data = {
+            "name": partner.name,
+            "email": partner.email,
+            "phone": partner.phone,
+            "street": partner.street,
+            "city": partner.city,
+            "zipcode": partner.zip or "",
+            "csrf_token": http.Request.csrf_token(self),
+            **changes,
+        }
+        return self.url_open("/my/account", data=data, allow_redirects=False)
+
+    def test_account_page_keeps_the_registered_customer_data(self):
+        make_portal_user(self.env, self.customer_b, "portal_customer_b")
+        self.authenticate("portal_customer_b", "portal_customer_b")
+        page = self._get("/my/account").text
+        self.assertIn("o_registered_customer_readonly", page)
+        self.assertRegex(page, r'<input type="text" name="name"[^>]*readonly="1"')
+        refused = self._post_account(self.customer_b, name="Otra Razón Social", phone="+51 1 7778888")
+        self.assertEqual(refused.status_code, 200)
+        self.assertIn("can only be changed by our staff", refused.text)
+        self.assertEqual(self.customer_b.name, "Portal Cliente 10002 S.A.C.")
+        self.assertEqual(self.customer_b.phone, "+51 1 4445555")
+        # Re-posting the same data (what the read-only form sends) is fine.
+        self.assertEqual(self._post_account(self.customer_b).status_code, 303)
+        self.assertEqual(self.customer_b.name, "Portal Cliente 10002 S.A.C.")
+
+    def test_account_page_contact_edits_its_own_details(self):
+        self.authenticate("portal_a", "portal_a")
+        self.assertNotIn("o_registered_customer_readonly", self._get("/my/account").text)
+        saved = self._post_account(self.contact_a, email="ana.maria@portal.example.pe", phone="+51 1 7778888")
+        self.assertEqual(saved.status_code, 303, re.findall(r'alert-danger.*?</div>\s*</div>', saved.text, re.S))
+        self.assertEqual(
+            (self.contact_a.email, self.contact_a.phone), ("ana.maria@portal.example.pe", "+51 1 7778888")
+        )
+        self.assertEqual(self.customer_a.phone, "+51 1 4445555", "the company's own data did not move")
 
     def test_list_queries_do_not_grow_with_the_files(self):
         customer = make_customer(self.env, 10003)
