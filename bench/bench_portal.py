@@ -14,6 +14,7 @@ bench/bench_portal.py).
 import statistics
 import time
 
+from bench_history import make_customer
 from harness import odoo_env, report
 from werkzeug.test import Client
 
@@ -28,29 +29,7 @@ LOGIN = "bench_portal"
 
 
 def make_data(env):
-    from stdnum.pe import ruc
-
-    body = "2093000001"
-    customer = env["res.partner"].create(
-        {
-            "name": "Cliente Portal Bench S.A.C.",
-            "is_company": True,
-            "is_registered_customer": True,
-            "l10n_latam_identification_type_id": env["l10n_latam.identification.type"]
-            ._get_by_document_code("pe_ruc")
-            .id,
-            "vat": body + ruc.calc_check_digit(body),
-            "street": "Av. Portal 1",
-            "city": "Lima",
-            "state_id": env.ref("base.state_pe_15").id,
-            "country_id": env.ref("base.pe").id,
-            "email": "portal@bench.example.pe",
-            "phone": "+51 1 1234567",
-        }
-    )
-    contact = env["res.partner"].create(
-        {"name": "Operaciones Portal", "parent_id": customer.id, "email": "ops.portal@bench.example.pe"}
-    )
+    customer, contact = make_customer(env, 93_000_001)
     env["res.users"].with_context(no_reset_password=True).create(
         {
             "login": LOGIN,
@@ -126,14 +105,18 @@ def measure(client, headers, url):
 
 
 def main():
-    with odoo_env(context={"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}, commit=True) as env:
+    with odoo_env(
+        context={"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}, commit=True
+    ) as env:
         user = env["res.users"].search([("login", "=", LOGIN)])
         if not user:
             print("creating the customer, 1,000 customs files and 1,000 orders (kept for later runs)...", flush=True)
             make_data(env)
             user = env["res.users"].search([("login", "=", LOGIN)])
         company = user.partner_id.commercial_partner_id
-        files = env["customs.file"].search([("commercial_partner_id", "=", company.id)], order="opening_date desc, id desc")
+        files = env["customs.file"].search(
+            [("commercial_partner_id", "=", company.id)], order="opening_date desc, id desc"
+        )
         assert len(files) == FILES, len(files)
         newest = files[0]
         env.cr.commit()

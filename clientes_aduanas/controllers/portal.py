@@ -211,8 +211,9 @@ class CustomsFilePortal(CustomerPortal):
         return error, error_message
 
     def on_account_update(self, values, partner):
-        super().on_account_update(values, partner)
+        res = super().on_account_update(values, partner)
         # Odoo's form re-posts every field: unchanged master data is not
         # rewritten, so the customer rules only ever see real changes.
         for name in partner._portal_unchanged_master_data(values):
             values.pop(name)
+        return res

@@ -15,4 +15,3 @@ from . import customs_operation_history
 from . import customer_import_job
 from . import document_lookup_provider
 from . import document_lookup_cache
-from . import portal_wizard_user

@@ -19,7 +19,6 @@ class CustomsFile(models.Model):
     )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for record in self:
             record.access_url = f"/my/expedientes/{record.id}"
 

@@ -7,24 +7,24 @@ from odoo import Command
 
 
 def make_customer(env, suffix, **overrides):
+    """A valid registered Peruvian company; ``suffix`` makes it unique."""
     body = f"20{suffix:08d}"
-    vals = {
-        "name": f"Portal Cliente {suffix} S.A.C.",
-        "is_company": True,
-        "is_registered_customer": True,
-        "l10n_latam_identification_type_id": env["l10n_latam.identification.type"]
-        ._get_by_document_code("pe_ruc")
-        .id,
-        "vat": body + ruc.calc_check_digit(body),
-        "street": "Av. Portal 100",
-        "city": "Lima",
-        "state_id": env.ref("base.state_pe_15").id,
-        "country_id": env.ref("base.pe").id,
-        "email": f"cliente{suffix}@portal.example.pe",
-        "phone": "+51 1 4445555",
-    }
-    vals.update(overrides)
-    return env["res.partner"].create(vals)
+    id_type = env["l10n_latam.identification.type"]._get_by_document_code("pe_ruc")
+    address = dict(street="Av. Portal 100", city="Lima", state_id=env.ref("base.state_pe_15").id)
+    return env["res.partner"].create(
+        dict(
+            address,
+            name=f"Portal Cliente {suffix} S.A.C.",
+            is_company=True,
+            is_registered_customer=True,
+            l10n_latam_identification_type_id=id_type.id,
+            vat=body + ruc.calc_check_digit(body),
+            country_id=env.ref("base.pe").id,
+            email=f"cliente{suffix}@portal.example.pe",
+            phone="+51 1 4445555",
+            **overrides,
+        )
+    )
 
 
 def make_portal_user(env, partner, login):

@@ -101,14 +101,20 @@ class TestCustomsFilePortalRules(ClientesAduanasCase):
 
     def test_invite_a_contact_from_the_customer(self):
         contact = self.env["res.partner"].create(
-            {"name": "Carla Aduanas", "parent_id": self.customer_a.id, "email": "carla@portal.example.pe"}
+            {
+                "name": "Carla Aduanas",
+                "parent_id": self.customer_a.id,
+                "email": "carla@portal.example.pe",
+                "lang": "es_PE",
+            }
         )
-        action = self.customer_a.with_user(self.user_manager).env.ref(
-            "portal.partner_wizard_action_create_and_open"
-        )
+        action = self.customer_a.with_user(self.user_manager).env.ref("portal.partner_wizard_action_create_and_open")
         result = action.with_context(active_model="res.partner", active_ids=self.customer_a.ids).run()
         wizard = self.env["portal.wizard"].browse(result["res_id"])
         line = wizard.user_ids.filtered(lambda w: w.partner_id == contact)
+        template = self.env.ref("portal.mail_template_data_portal_welcome")
+        subject = template._render_field("subject", line.ids, compute_lang=True)[line.id]
+        self.assertTrue(subject.startswith("Su cuenta en"), subject)
         line.with_user(self.user_manager).action_grant_access()
         self.assertTrue(contact.user_ids.has_group("base.group_portal"))
         self.assertEqual(

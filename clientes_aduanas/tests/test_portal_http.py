@@ -20,7 +20,9 @@ class TestCustomsFilePortalHttp(HttpCase):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         setup_portal_data(cls)
         cls.file_a1.message_post(body="Nota interna: cliente moroso", subtype_xmlid="mail.mt_note")
-        cls.file_a1.message_post(body="Su carga llegó al puerto", message_type="comment", subtype_xmlid="mail.mt_comment")
+        cls.file_a1.message_post(
+            body="Su carga llegó al puerto", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
 
     def _get(self, url):
         return self.url_open(url, allow_redirects=False)
@@ -85,9 +87,7 @@ class TestCustomsFilePortalHttp(HttpCase):
         self.assertRedirectedAway(self._get(f"/my/expedientes/{self.file_a1.id}"), self.file_a1)
         # Its own file's token opens its own file only.
         token_b = self.file_b._portal_ensure_token()
-        self.assertRedirectedAway(
-            self._get(f"/my/expedientes/{self.file_a1.id}?access_token={token_b}"), self.file_a1
-        )
+        self.assertRedirectedAway(self._get(f"/my/expedientes/{self.file_a1.id}?access_token={token_b}"), self.file_a1)
         self.assertRedirectedAway(self._get(f"/my/expedientes/{self.file_a1.id}?access_token=guess"), self.file_a1)
         self.assertRedirectedAway(self._get("/my/expedientes/999999999"), self.file_a1)
         listing = self._get(f"/my/expedientes?search={self.file_a1.name}").text
@@ -155,10 +155,8 @@ class TestCustomsFilePortalHttp(HttpCase):
         self.authenticate("portal_a", "portal_a")
         self.assertNotIn("o_registered_customer_readonly", self._get("/my/account").text)
         saved = self._post_account(self.contact_a, email="ana.maria@portal.example.pe", phone="+51 1 7778888")
-        self.assertEqual(saved.status_code, 303, re.findall(r'alert-danger.*?</div>\s*</div>', saved.text, re.S))
-        self.assertEqual(
-            (self.contact_a.email, self.contact_a.phone), ("ana.maria@portal.example.pe", "+51 1 7778888")
-        )
+        self.assertEqual(saved.status_code, 303, re.findall(r"alert-danger.*?</div>\s*</div>", saved.text, re.S))
+        self.assertEqual((self.contact_a.email, self.contact_a.phone), ("ana.maria@portal.example.pe", "+51 1 7778888"))
         self.assertEqual(self.customer_a.phone, "+51 1 4445555", "the company's own data did not move")
 
     def test_list_queries_do_not_grow_with_the_files(self):

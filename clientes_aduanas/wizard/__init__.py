@@ -3,3 +3,4 @@ from . import customer_import_wizard
 from . import customer_export_wizard
 from . import document_lookup_wizard
 from . import sunat_padron_load_wizard
+from . import portal_wizard_user
