@@ -165,6 +165,9 @@ class CustomsFilePortal(CustomerPortal):
             "state_labels": state_labels,
             "progress_states": [(state, state_labels[state]) for state in PROGRESS_STATES],
             "shared_attachments": file_sudo._portal_shared_attachments(),
+            # Drafts are still the staff's work: only what the customer was sent.
+            "portal_orders": file_sudo.sale_order_ids.filtered(lambda o: o.state in ("sent", "sale")),
+            "portal_invoices": file_sudo.invoice_ids.filtered(lambda m: m.state == "posted"),
             "customer_suspended": suspended,
             # The chatter stays readable; posting is refused on the server too.
             "disable_composer": suspended,
@@ -173,7 +176,7 @@ class CustomsFilePortal(CustomerPortal):
         values = self._get_page_view_values(file_sudo, access_token, values, "my_customs_files_history", False, **kw)
         # The portal chatter posts with the record's token; a logged-in user
         # who reached the file through the record rule gets it too.
-        values["token"] = access_token or file_sudo._portal_ensure_token()
+        values["token"] = file_sudo._portal_ensure_token()
         return request.render("clientes_aduanas.portal_customs_file_page", values)
 
     # ------------------------------------------------------------------

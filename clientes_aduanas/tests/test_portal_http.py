@@ -82,6 +82,17 @@ class TestCustomsFilePortalHttp(HttpCase):
         page = self._get(f"/my/expedientes/{self.file_a1.id}").text
         self.assertNotIn("moroso", page)
 
+    def test_linked_documents_open_odoo_portal_pages(self):
+        sent, draft = self.env["sale.order"].create([{"partner_id": self.customer_a.id}] * 2)
+        sent.action_quotation_sent()
+        invoice = self.env["account.move"].create({"move_type": "out_invoice", "partner_id": self.customer_a.id})
+        self.file_a1.write({"sale_order_ids": [(6, 0, (sent | draft).ids)], "invoice_ids": [(6, 0, invoice.ids)]})
+        self.authenticate("portal_a", "portal_a")
+        page = self._get(f"/my/expedientes/{self.file_a1.id}").text
+        self.assertIn(f'href="/my/orders/{sent.id}?access_token={sent.access_token}"', page)
+        self.assertNotIn(f"/my/orders/{draft.id}", page, "a draft quotation is still the staff's")
+        self.assertNotIn(f"/my/invoices/{invoice.id}", page, "a draft invoice is not shown")
+
     def test_another_customer_gets_nothing(self):
         self.authenticate("portal_b", "portal_b")
         self.assertRedirectedAway(self._get(f"/my/expedientes/{self.file_a1.id}"), self.file_a1)
