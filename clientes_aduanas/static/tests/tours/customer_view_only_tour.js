@@ -23,8 +23,97 @@ registry.category("web_tour.tours").add("clientes_aduanas_customer_view_only", {
             run: "click",
         },
         {
-            content: "The form is read-only: no create button and the name is not an input",
-            trigger: ".o_form_view .o_form_readonly:not(:has(.o_form_button_create)):not(:has(div[name='name'] input))",
+            content: "The form is read-only: no create button and the name is not editable",
+            trigger:
+                ".o_form_view .o_form_readonly:not(:has(.o_form_button_create)):not(:has(div[name='name'] textarea)):not(:has(div[name='name'] input))",
+        },
+        {
+            content: "No suspend button either",
+            trigger: ".o_form_view:not(:has(button[name='action_open_suspend_wizard']))",
+        },
+        {
+            content: "Open the action menu",
+            trigger: ".o_cp_action_menus .dropdown-toggle",
+            run: "click",
+        },
+        {
+            content: "It offers the export, and neither delete nor duplicate",
+            trigger:
+                ".o-dropdown--menu:has(.o_menu_item):not(:has(.o_menu_item .fa-trash-o)):not(:has(.o_menu_item .fa-clone))",
+        },
+    ],
+});
+
+// "Customers: Create" without "Edit": the list offers New, an existing
+// customer opens read-only, and a new one can be typed and saved.
+registry.category("web_tour.tours").add("clientes_aduanas_customer_create_only", {
+    url: "/odoo",
+    steps: () => [
+        ...stepUtils.goToAppSteps("clientes_aduanas.clientes_aduanas_menu_root", "Open the Customers app"),
+        {
+            content: "Open the existing customer",
+            trigger: ".o_list_view .o_data_row td[name='name']:contains('Tour Vista S.A.C.')",
+            run: "click",
+        },
+        {
+            content: "It is read-only for this user: no field can be typed in, no suspend button",
+            trigger:
+                ".o_form_view:not(:has(.o_form_sheet textarea)):not(:has(.o_form_sheet input.o_input)):not(:has(button[name='action_open_suspend_wizard']))",
+        },
+        {
+            content: "But a new customer can be created",
+            trigger: ".o_form_button_create",
+            run: "click",
+        },
+        {
+            content: "Person",
+            trigger: ".o_form_editable div[name='company_type'] input[data-value='person']",
+            run: "click",
+        },
+        {
+            content: "Document type DNI",
+            trigger: "div[name='l10n_latam_identification_type_id'] input",
+            run: "edit DNI",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item > a:contains('DNI')",
+            run: "click",
+        },
+        {
+            trigger: "div[name='vat'] input",
+            run: "edit 45678912",
+        },
+        {
+            trigger: "div[name='name'] textarea",
+            run: "edit Lucía Ramos Torres",
+        },
+        {
+            trigger: "div[name='street'] input",
+            run: "edit Jr. Junín 250",
+        },
+        {
+            trigger: "div[name='phone'] input",
+            run: "edit +51 987 654 321",
+        },
+        {
+            trigger: "div[name='email'] input",
+            run: "edit lucia.ramos@example.pe",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_status_indicator:not(.o_form_status_indicator_new_record) .o_form_status_indicator_buttons.invisible:not(:visible)",
+        },
+        {
+            content: "and read-only now",
+            trigger: ".o_breadcrumb .active:contains('Lucía Ramos Torres')",
+        },
+        {
+            trigger: ".o_form_view:not(:has(.o_form_sheet textarea)):not(:has(.o_form_sheet input.o_input))",
         },
     ],
 });
