@@ -1,3 +1,5 @@
+# One concern per file (house rule): res.partner is split on purpose.
+# pylint: disable=consider-merging-classes-inherited
 from odoo import api, fields, models
 
 

@@ -100,9 +100,7 @@ class TestCustomerEntryTours(CustomerTourCase):
         )
         cls.clerk = cls._user("ca_tour_clerk", "create", "edit")
         cls.salesman = cls._user("ca_tour_sales", "edit", groups=["sales_team.group_sale_salesman"])
-        cls.suspended = cls._customer(
-            name="Tour Suspensión S.A.C.", vat="20131312955", email="suspension@example.pe"
-        )
+        cls.suspended = cls._customer(name="Tour Suspensión S.A.C.", vat="20131312955", email="suspension@example.pe")
 
     def test_clerk_creates_peruvian_company_with_lookup_and_duplicate_email(self):
         FakeProvider.hits.clear()

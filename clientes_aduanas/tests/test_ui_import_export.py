@@ -32,9 +32,7 @@ class TestImportExportTours(CustomerTourCase):
         )
         self.start_tour("/odoo", "clientes_aduanas_customer_import", login="ca_tour_import")
         imported = self._registered(vat="20100070970") | self._registered(vat="20131312955")
-        self.assertEqual(
-            sorted(imported.mapped("name")), ["Tour Importada Dos S.A.C.", "Tour Importada Uno S.A.C."]
-        )
+        self.assertEqual(sorted(imported.mapped("name")), ["Tour Importada Dos S.A.C.", "Tour Importada Uno S.A.C."])
         self.assertEqual(imported.create_uid, self.importer)
         self.assertFalse(self._registered(vat=WRONG_CHECK_DIGIT), "the wrong row was skipped")
         wizard = self.env["customer.import.wizard"].search([("create_uid", "=", self.importer.id)])
