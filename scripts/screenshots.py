@@ -92,6 +92,8 @@ class Browser:
         # Fonts, images and the last renders of the web client.
         self.evaluate("document.fonts.ready.then(() => true)")
         time.sleep(1.5)
+        # Notifications (e.g. "page outdated" right after an update) hide the screen.
+        self.evaluate("document.querySelectorAll('.o_notification_manager').forEach((n) => n.remove())")
 
     def screenshot(self, path):
         data = base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
@@ -118,6 +120,8 @@ def wait_for_server(url):
 
 
 def rpc(session, url, model, method, *args, **kwargs):
+    # What the web client sends: the admin's language (Spanish in the demo).
+    kwargs.setdefault("context", {"lang": "es_PE"})
     response = session.post(
         f"{url}/web/dataset/call_kw",
         json={
@@ -139,9 +143,10 @@ def preview_import(session, url):
     rpc(session, url, "customer.import.wizard", "action_download_template", [wizard_id])
     [template] = rpc(session, url, "customer.import.wizard", "read", [wizard_id], ["template_file"])
     book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(template["template_file"])))
+    for worksheet in book.worksheets:
+        worksheet.delete_rows(2, worksheet.max_row)  # the template's example rows
     sheet = book.worksheets[0]
     headers = [str(cell.value or "").rstrip(" *") for cell in sheet[1]]
-    sheet.delete_rows(2, sheet.max_row)
     rows = [
         ("20100070970", "Agroexportadora Los Andes S.A.C.", "ventas@losandes.example.pe"),
         ("20512345672", "Textiles Chancay S.A.C.", "compras@chancay.example.pe"),
@@ -226,7 +231,8 @@ def main():
                 customers,
                 ".modal .o_customer_import_preview",
                 "odoo.__WOWL_DEBUG__.root.env.services.action.doAction({type: 'ir.actions.act_window',"
-                f" res_model: 'customer.import.wizard', res_id: {import_wizard_id}, views: [[false, 'form']],"
+                " res_model: 'customer.import.wizard', name: 'Importar clientes',"
+                f" res_id: {import_wizard_id}, views: [[false, 'form']],"
                 " target: 'new'})",
             ),
             (

@@ -3,23 +3,19 @@ import threading
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import CustomerDataMixin
 from .test_document_lookup import OTHER_RUC, FakeProvider, QuietServer
 
 GROUP = "clientes_aduanas.clientes_aduanas_group_%s"
 
 
-class CustomerTourCase(HttpCase):
+class CustomerTourCase(CustomerDataMixin, HttpCase):
     """Users in the Spanish UI and customers built for the tours."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.pe = cls.env.ref("base.pe")
-        cls.hn = cls.env.ref("base.hn")
-        cls.IdType = cls.env["l10n_latam.identification.type"]
-        cls.type_ruc = cls.IdType._get_by_document_code("pe_ruc")
-        cls.type_dni = cls.IdType._get_by_document_code("pe_dni")
-        cls.type_rtn = cls.IdType._get_by_document_code("hn_rtn")
+        cls._setup_customer_data()
 
     @classmethod
     def _user(cls, login, *permissions, groups=()):
@@ -32,20 +28,8 @@ class CustomerTourCase(HttpCase):
 
     @classmethod
     def _customer(cls, **overrides):
-        vals = {
-            "name": "Tour Vista S.A.C.",
-            "is_company": True,
-            "is_registered_customer": True,
-            "country_id": cls.pe.id,
-            "l10n_latam_identification_type_id": cls.type_ruc.id,
-            "vat": "20512345671",
-            "city": "Lima",
-            "state_id": cls.env.ref("base.state_pe_15").id,
-            "street": "Av. Arequipa 100",
-            "email": "tour.vista@example.pe",
-            "phone": "+51 1 4440000",
-        }
-        return cls.env["res.partner"].create(vals | overrides)
+        defaults = {"name": "Tour Vista S.A.C.", "is_company": True, "email": "tour.vista@example.pe"}
+        return cls._create_customer(**(defaults | overrides))
 
     def _registered(self, **domain):
         return (

@@ -53,16 +53,7 @@ class TestImportExportTours(CustomerTourCase):
     def test_export_filtered_list_xlsx_and_csv(self):
         self._customer(name="Tour Export Lima S.A.C.", vat="20100070970", email="lima@tour.example.pe")
         self._customer(name="Tour Export Callao S.A.C.", vat="20131312955", email="callao@tour.example.pe")
-        self._customer(
-            name="Tour Export Sula S.A.",
-            country_id=self.hn.id,
-            l10n_latam_identification_type_id=self.type_rtn.id,
-            vat="05019012345678",
-            city="San Pedro Sula",
-            state_id=self.env.ref("base.state_hn_cr").id,
-            email="sula@tour.example.hn",
-            phone="+504 2550 0000",
-        )
+        self.env["res.partner"].create(self._hn_vals(name="Tour Export Sula S.A."))
         self.start_tour("/odoo", "clientes_aduanas_customer_export", login="ca_tour_export")
         wizards = self.env["customer.export.wizard"].search([("create_uid", "=", self.exporter.id)], order="id")
         self.assertEqual(wizards.mapped("export_format"), ["xlsx", "csv"])

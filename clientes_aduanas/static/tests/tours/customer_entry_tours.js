@@ -2,6 +2,7 @@
 
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { fieldSteps, filterSteps, personSteps, SAVED } from "@clientes_aduanas/../tests/tours/tour_steps";
 
 const ANDINAS = "IMPORTACIONES ANDINAS S.A.C.";
 
@@ -53,14 +54,7 @@ registry.category("web_tour.tours").add("clientes_aduanas_customer_create_lookup
             content: "and the address",
             trigger: "div[name='street'] input:value(AV. JAVIER PRADO ESTE NRO. 1234)",
         },
-        {
-            trigger: "div[name='phone'] input",
-            run: "edit +51 1 4441234",
-        },
-        {
-            trigger: "div[name='email'] input",
-            run: "edit compras@andinas.example.pe",
-        },
+        ...fieldSteps({ phone: "+51 1 4441234", email: "compras@andinas.example.pe" }),
         {
             content: "Accept the data: save",
             trigger: ".o_form_button_save",
@@ -68,46 +62,21 @@ registry.category("web_tour.tours").add("clientes_aduanas_customer_create_lookup
         },
         {
             content: "Saved",
-            trigger: ".o_form_status_indicator:not(.o_form_status_indicator_new_record) .o_form_status_indicator_buttons.invisible:not(:visible)",
+            trigger: SAVED,
         },
         {
             content: "A second customer",
             trigger: ".o_form_button_create",
             run: "click",
         },
-        {
-            trigger: ".o_form_editable div[name='company_type'] input[data-value='person']",
-            run: "click",
-        },
-        {
-            trigger: "div[name='l10n_latam_identification_type_id'] input",
-            run: "edit DNI",
-        },
-        {
-            trigger: ".o-autocomplete--dropdown-item > a:contains('DNI')",
-            run: "click",
-        },
-        {
-            trigger: "div[name='vat'] input",
-            run: "edit 45678912",
-        },
-        {
-            trigger: "div[name='name'] textarea",
-            run: "edit Juan Pérez Quispe",
-        },
-        {
-            trigger: "div[name='street'] input",
-            run: "edit Jr. Puno 120",
-        },
-        {
-            trigger: "div[name='phone'] input",
-            run: "edit +51 987 111 222",
-        },
-        {
-            content: "The same e-mail as the company",
-            trigger: "div[name='email'] input",
-            run: "edit compras@andinas.example.pe",
-        },
+        // The same e-mail as the company.
+        ...personSteps({
+            dni: "45678912",
+            name: "Juan Pérez Quispe",
+            street: "Jr. Puno 120",
+            phone: "+51 987 111 222",
+            email: "compras@andinas.example.pe",
+        }),
         {
             trigger: ".o_form_button_save",
             run: "click",
@@ -134,24 +103,6 @@ registry.category("web_tour.tours").add("clientes_aduanas_customer_create_lookup
 
 const SUSPENDED = "Tour Suspensión S.A.C.";
 
-function openCustomersFilterSteps(filterLabel) {
-    return [
-        {
-            content: "Open the filters",
-            trigger: ".o_searchview_dropdown_toggler",
-            run: "click",
-        },
-        {
-            content: `Filter ${filterLabel}`,
-            trigger: `.o_filter_menu .o_menu_item:contains(${filterLabel})`,
-            run: "click",
-        },
-        {
-            trigger: ".o_searchview_dropdown_toggler",
-            run: "click",
-        },
-    ];
-}
 
 // Suspend with a reason from the form; the customer leaves the default list,
 // shows under the Suspended filter, cannot be picked on a new quotation, and
@@ -195,7 +146,7 @@ registry.category("web_tour.tours").add("clientes_aduanas_customer_suspend", {
             content: "The suspended customer left the default list",
             trigger: `.o_list_view:not(:has(td[name='name']:contains(${SUSPENDED})))`,
         },
-        ...openCustomersFilterSteps("Suspendido"),
+        ...filterSteps("Suspendido"),
         {
             content: "It shows under the Suspended filter",
             trigger: `.o_data_row td[name='name']:contains(${SUSPENDED})`,
@@ -225,7 +176,7 @@ registry.category("web_tour.tours").add("clientes_aduanas_customer_suspend", {
             run: "click",
         },
         ...stepUtils.goToAppSteps("clientes_aduanas.clientes_aduanas_menu_root", "Back to Customers"),
-        ...openCustomersFilterSteps("Suspendido"),
+        ...filterSteps("Suspendido"),
         {
             trigger: `.o_data_row td[name='name']:contains(${SUSPENDED})`,
             run: "click",

@@ -4,6 +4,7 @@ import { browser } from "@web/core/browser/browser";
 import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { filterSteps } from "@clientes_aduanas/../tests/tours/tour_steps";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -214,9 +215,7 @@ registry.category("web_tour.tours").add("clientes_aduanas_customer_export", {
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("clientes_aduanas.clientes_aduanas_menu_root", "Open the Customers app"),
-        { trigger: ".o_searchview_dropdown_toggler", run: "click" },
-        { content: "Filter Perú", trigger: ".o_filter_menu .o_menu_item:contains(Perú)", run: "click" },
-        { trigger: ".o_searchview_dropdown_toggler", run: "click" },
+        ...filterSteps("Perú"),
         {
             content: "The Honduran customer is filtered out",
             trigger: ".o_list_view:not(:has(td[name='name']:contains(Sula))) td[name='name']:contains(Tour Export Lima)",

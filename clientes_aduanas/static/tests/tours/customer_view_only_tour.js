@@ -2,6 +2,7 @@
 
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { personSteps, SAVED } from "@clientes_aduanas/../tests/tours/tour_steps";
 
 // A user with only "Customers: View" reads the list and a customer's form and
 // is offered no way to create, edit or delete.
@@ -65,40 +66,13 @@ registry.category("web_tour.tours").add("clientes_aduanas_customer_create_only",
             trigger: ".o_form_button_create",
             run: "click",
         },
-        {
-            content: "Person",
-            trigger: ".o_form_editable div[name='company_type'] input[data-value='person']",
-            run: "click",
-        },
-        {
-            content: "Document type DNI",
-            trigger: "div[name='l10n_latam_identification_type_id'] input",
-            run: "edit DNI",
-        },
-        {
-            trigger: ".o-autocomplete--dropdown-item > a:contains('DNI')",
-            run: "click",
-        },
-        {
-            trigger: "div[name='vat'] input",
-            run: "edit 45678912",
-        },
-        {
-            trigger: "div[name='name'] textarea",
-            run: "edit Lucía Ramos Torres",
-        },
-        {
-            trigger: "div[name='street'] input",
-            run: "edit Jr. Junín 250",
-        },
-        {
-            trigger: "div[name='phone'] input",
-            run: "edit +51 987 654 321",
-        },
-        {
-            trigger: "div[name='email'] input",
-            run: "edit lucia.ramos@example.pe",
-        },
+        ...personSteps({
+            dni: "45678912",
+            name: "Lucía Ramos Torres",
+            street: "Jr. Junín 250",
+            phone: "+51 987 654 321",
+            email: "lucia.ramos@example.pe",
+        }),
         {
             content: "Save",
             trigger: ".o_form_button_save",
@@ -106,7 +80,7 @@ registry.category("web_tour.tours").add("clientes_aduanas_customer_create_only",
         },
         {
             content: "Saved",
-            trigger: ".o_form_status_indicator:not(.o_form_status_indicator_new_record) .o_form_status_indicator_buttons.invisible:not(:visible)",
+            trigger: SAVED,
         },
         {
             content: "and read-only now",

@@ -2,6 +2,7 @@
 
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { filterSteps } from "@clientes_aduanas/../tests/tours/tour_steps";
 
 const CARD = ".o_kanban_record:contains(118-2026-10-000777)";
 const CUSTOMER = "Importaciones Andinas del Sur S.A.C.";
@@ -14,13 +15,6 @@ function menuStep(xmlid, content) {
     };
 }
 
-function filterSteps(label) {
-    return [
-        { trigger: ".o_searchview_dropdown_toggler", run: "click" },
-        { content: `Filter ${label}`, trigger: `.o_filter_menu .o_menu_item:contains(${label})`, run: "click" },
-        { trigger: ".o_searchview_dropdown_toggler", run: "click" },
-    ];
-}
 
 // A customs agent (Customers groups only, no Sales or Invoicing) works a
 // customs file that has a quotation and an invoice linked.
