@@ -21,6 +21,7 @@ class CustomerDataMixin:
         cls.type_hn_identity = cls.IdType._get_by_document_code("hn_identity")
         cls.state_lima = cls.env.ref("base.state_pe_15")
         cls.state_cortes = cls.env.ref("base.state_hn_cr")
+
     @classmethod
     def _pe_vals(cls, **overrides):
         vals = {
@@ -80,7 +81,6 @@ class ClientesAduanasCase(CustomerDataMixin, TransactionCase):
             login="ca_manager",
             groups=f"{group % 'manager'},sales_team.group_sale_salesman,account.group_account_invoice",
         )
-
 
     def _race_two_registrations(self, vals_1, vals_2, cleanup_domain):
         """Register ``vals_1`` and ``vals_2`` from two real transactions at

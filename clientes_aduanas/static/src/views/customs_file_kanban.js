@@ -11,10 +11,12 @@ import { kanbanView } from "@web/views/kanban/kanban_view";
 // as with the form's buttons. Cancelling leaves the card where it was.
 export class CustomsFileKanbanDynamicGroupList extends RelationalModel.DynamicGroupList {
     async moveRecord(dataRecordId, dataGroupId, refId, targetGroupId) {
-        if (dataGroupId !== targetGroupId) {
-            const source = this.groups.find((group) => group.id === dataGroupId);
-            const target = this.groups.find((group) => group.id === targetGroupId);
-            const record = source && source.list.records.find((rec) => rec.id === dataRecordId);
+        const source = this.groups.find((group) => group.id === dataGroupId);
+        const target = this.groups.find((group) => group.id === targetGroupId);
+        // Only the status columns run the workflow (grouped by customer or
+        // type, a move is a plain change of that field).
+        if (dataGroupId !== targetGroupId && source && source.groupByField.name === "state") {
+            const record = source.list.records.find((rec) => rec.id === dataRecordId);
             const confirmed = await new Promise((resolve) => {
                 this.model.dialog.add(
                     ConfirmationDialog,
@@ -24,7 +26,7 @@ export class CustomsFileKanbanDynamicGroupList extends RelationalModel.DynamicGr
                             "Move %(file)s from “%(source)s” to “%(target)s”? The customer is notified of the new status.",
                             {
                                 file: (record && record.data.name) || "",
-                                source: (source && source.displayName) || "",
+                                source: source.displayName || "",
                                 target: (target && target.displayName) || "",
                             }
                         ),
