@@ -1,5 +1,5 @@
 # The two commands of the README, plus developer helpers.
-.PHONY: run test lint bench i18n clean
+.PHONY: run test lint bench i18n clean screenshots
 
 run:            ## demo database + Odoo on http://localhost:8069 (admin / admin)
 	bash scripts/run.sh
@@ -19,3 +19,6 @@ i18n:           ## re-export the .pot and merge es.po
 
 clean:          ## drop the virtualenv and local state (databases stay)
 	rm -rf .venv .var
+
+screenshots:    ## PNGs of the main screens (demo database, headless Chromium) in docs/screenshots/
+	bash scripts/screenshots.sh

@@ -56,6 +56,9 @@
         "views/clientes_aduanas_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "clientes_aduanas/static/src/**/*",
+        ],
         "web.assets_tests": [
             "clientes_aduanas/static/tests/tours/**/*",
         ],

@@ -239,3 +239,29 @@ odoo_bin() {
 drop_db() {
   PGPASSWORD="$DB_PASSWORD" dropdb -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" --if-exists --force "$1"
 }
+
+# ---------------------------------------------------------------- demo database
+# The addon with its demo customers and files, the UI in Spanish (make run,
+# make screenshots). Created once; later calls only update the addon.
+ensure_demo_db() {
+  local CONF=$1 DB=$2
+  local LOG="$VAR_DIR/$DB-install.log"
+  if ! PGPASSWORD="$DB_PASSWORD" psql -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -d "$DB" -qAtc \
+      "select 1 from ir_module_module where name = 'clientes_aduanas' and state = 'installed'" 2>/dev/null | grep -q 1; then
+    info "creating demo database $DB (log: $LOG)"
+    drop_db "$DB"
+    odoo_bin -c "$CONF" -d "$DB" -i clientes_aduanas --stop-after-init --no-http >"$LOG" 2>&1 ||
+      { tail -40 "$LOG"; die "installing the addon failed (log: $LOG)"; }
+    odoo_bin shell -c "$CONF" -d "$DB" --no-http >>"$LOG" 2>&1 <<'PY'
+for code in ("es_PE", "es_HN"):
+    lang = env["res.lang"].with_context(active_test=False).search([("code", "=", code)])
+    env["base.language.install"].create({"lang_ids": [(6, 0, lang.ids)], "overwrite": True}).lang_install()
+env.ref("base.user_admin").lang = "es_PE"
+env.cr.commit()
+PY
+  else
+    info "updating clientes_aduanas in $DB"
+    odoo_bin -c "$CONF" -d "$DB" -u clientes_aduanas --stop-after-init --no-http >"$LOG" 2>&1 ||
+      { tail -40 "$LOG"; die "updating the addon failed (log: $LOG)"; }
+  fi
+}

@@ -3,6 +3,8 @@ from . import res_partner_customer_category
 from . import res_partner_customer_class
 from . import res_partner
 from . import res_partner_portal
+from . import res_partner_lookup_available
+from . import res_partner_customer_views
 from . import res_company
 from . import res_country_state
 from . import res_config_settings

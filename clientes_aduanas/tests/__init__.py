@@ -13,6 +13,9 @@ from . import test_document_lookup
 from . import test_sunat_padron
 from . import test_i18n
 from . import test_customer_import_i18n
+from . import test_customer_view_access
 from . import test_ui_customer
 from . import test_portal
 from . import test_portal_http
+from . import test_ui_customs_file
+from . import test_ui_import_export

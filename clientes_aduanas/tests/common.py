@@ -6,13 +6,12 @@ from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, new_test_user
 
 
-class ClientesAduanasCase(TransactionCase):
-    """Users with each permission and helpers to build valid customers."""
+class CustomerDataMixin:
+    """Countries, document types and valid customer values, for the server
+    tests and the browser tours alike."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+    def _setup_customer_data(cls):
         cls.pe = cls.env.ref("base.pe")
         cls.hn = cls.env.ref("base.hn")
         cls.IdType = cls.env["l10n_latam.identification.type"]
@@ -20,17 +19,6 @@ class ClientesAduanasCase(TransactionCase):
         cls.type_dni = cls.IdType._get_by_document_code("pe_dni")
         cls.type_rtn = cls.IdType._get_by_document_code("hn_rtn")
         cls.type_hn_identity = cls.IdType._get_by_document_code("hn_identity")
-        group = "clientes_aduanas.clientes_aduanas_group_%s"
-        cls.user_plain = new_test_user(cls.env, login="ca_plain", groups="base.group_user")
-        cls.user_view = new_test_user(cls.env, login="ca_view", groups=group % "view")
-        cls.user_create = new_test_user(cls.env, login="ca_create", groups=group % "create")
-        cls.user_edit = new_test_user(cls.env, login="ca_edit", groups=group % "edit")
-        cls.user_delete = new_test_user(cls.env, login="ca_delete", groups=group % "delete")
-        cls.user_manager = new_test_user(
-            cls.env,
-            login="ca_manager",
-            groups=f"{group % 'manager'},sales_team.group_sale_salesman,account.group_account_invoice",
-        )
         cls.state_lima = cls.env.ref("base.state_pe_15")
         cls.state_cortes = cls.env.ref("base.state_hn_cr")
 
@@ -72,6 +60,27 @@ class ClientesAduanasCase(TransactionCase):
     @classmethod
     def _create_customer(cls, **overrides):
         return cls.env["res.partner"].create(cls._pe_vals(**overrides))
+
+
+class ClientesAduanasCase(CustomerDataMixin, TransactionCase):
+    """Users with each permission and helpers to build valid customers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls._setup_customer_data()
+        group = "clientes_aduanas.clientes_aduanas_group_%s"
+        cls.user_plain = new_test_user(cls.env, login="ca_plain", groups="base.group_user")
+        cls.user_view = new_test_user(cls.env, login="ca_view", groups=group % "view")
+        cls.user_create = new_test_user(cls.env, login="ca_create", groups=group % "create")
+        cls.user_edit = new_test_user(cls.env, login="ca_edit", groups=group % "edit")
+        cls.user_delete = new_test_user(cls.env, login="ca_delete", groups=group % "delete")
+        cls.user_manager = new_test_user(
+            cls.env,
+            login="ca_manager",
+            groups=f"{group % 'manager'},sales_team.group_sale_salesman,account.group_account_invoice",
+        )
 
     def _race_two_registrations(self, vals_1, vals_2, cleanup_domain):
         """Register ``vals_1`` and ``vals_2`` from two real transactions at
