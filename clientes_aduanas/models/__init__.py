@@ -2,6 +2,11 @@ from . import l10n_latam_identification_type
 from . import res_partner_customer_category
 from . import res_partner_customer_class
 from . import res_partner
+from . import res_partner_validation
+from . import res_partner_uniqueness
+from . import res_partner_lifecycle
+from . import res_partner_operations
+from . import res_partner_lookup
 from . import res_company
 from . import res_country_state
 from . import res_config_settings
