@@ -51,6 +51,7 @@
         "wizard/customer_export_wizard_views.xml",
         "views/clientes_aduanas_menus.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/customs_file_demo.xml",

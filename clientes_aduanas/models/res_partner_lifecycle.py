@@ -144,7 +144,16 @@ class ResPartner(models.Model):
             return vals
         vals = dict(vals)
         vals.pop("customer_incomplete", None)
+        if self.env.context.get("customer_merge") is LIFECYCLE:
+            # Odoo's merge wizard copies every field of the merged partners.
+            for name in (*SUSPENSION_FIELDS, "active"):
+                vals.pop(name, None)
         customers = self.filtered("is_registered_customer")
+        if vals.get("is_registered_customer") and (self - customers):
+            if vals.get("customer_state") == "suspended" or vals.get("active") is False:
+                raise UserError(self.env._("A new customer starts active: suspend it afterwards, saying why."))
+            for name in SUSPENSION_FIELDS:
+                vals.pop(name, None)
         if not customers:
             return vals
         if {"suspension_date", "suspended_by_id"}.intersection(vals) or (
