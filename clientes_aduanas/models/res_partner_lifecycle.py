@@ -44,7 +44,8 @@ class ResPartner(models.Model):
         person-type radio): that must not need the Edit permission of a user
         who may only create."""
         for name in vals:
-            if is_bookkeeping(name) or name not in self._fields:
+            # Registering needs Create, un-registering Delete: checked apart.
+            if is_bookkeeping(name) or name not in self._fields or name == "is_registered_customer":
                 continue
             field = self._fields[name]
             if field.type in ("one2many", "many2many"):

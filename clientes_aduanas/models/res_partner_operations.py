@@ -68,8 +68,11 @@ class ResPartner(models.Model):
         """``{commercial partner id: aggregates}`` of one source for the
         commercial partners of ``self``, with the current user's access
         rights and record rules (a model the user cannot read gives ``{}``).
-        One grouped query; documents of contacts count for their customer."""
-        commercial_ids = self.commercial_partner_id.ids
+        One grouped query; documents of contacts count for their customer.
+        Registered customers are their own commercial partner (a partner the
+        merge wizard is about to delete already points to the merged one)."""
+        commercial_ids = [p.id if p.is_registered_customer else p.commercial_partner_id.id for p in self]
+        commercial_ids = list(dict.fromkeys(commercial_ids))
         Model = self.env[source["model"]].with_context(active_test=False)
         if not commercial_ids or not Model.has_access("read"):
             return {}
@@ -105,7 +108,7 @@ class ResPartner(models.Model):
         counts = {}
         by_source = [(source, self._customer_operation_read_group(source)) for source in self._customer_operation_sources()]
         for partner in self:
-            key = partner.commercial_partner_id.id
+            key = partner.id if partner.is_registered_customer else partner.commercial_partner_id.id
             if partner.parent_id and not partner.is_registered_customer:
                 # A contact: only its own documents matter for deleting it.
                 continue

@@ -320,13 +320,16 @@ class ResPartner(models.Model):
             defaults["l10n_latam_identification_type_id"] = IdType._customer_default_for_country(country).id
         return defaults
 
+    # Named to run after l10n_latam_base's _onchange_country (onchange
+    # methods of one field run in name order), which offers the generic VAT.
     @api.onchange("country_id", "is_registered_customer")
     def _onchange_customer_country_document_type(self):
-        if not self.is_registered_customer or not self.country_id:
+        if not self.is_registered_customer:
             return
+        country = self.country_id or self.env.company.country_id
         id_type = self.l10n_latam_identification_type_id
-        if not id_type.customs_document_code or (id_type.country_id and id_type.country_id != self.country_id):
-            default = self.env["l10n_latam.identification.type"]._customer_default_for_country(self.country_id)
+        if not id_type.customs_document_code or (id_type.country_id and country and id_type.country_id != country):
+            default = self.env["l10n_latam.identification.type"]._customer_default_for_country(country)
             if default:
                 self.l10n_latam_identification_type_id = default
 
