@@ -14,3 +14,4 @@ from . import test_sunat_padron
 from . import test_i18n
 from . import test_customer_import_i18n
 from . import test_customer_paths
+from . import test_customer_lifecycle
