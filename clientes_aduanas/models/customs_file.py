@@ -20,7 +20,6 @@ TRANSITIONS = {
 }
 
 
-
 class CustomsFile(models.Model):
     _name = "customs.file"
     _description = "Customs File"

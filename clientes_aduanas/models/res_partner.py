@@ -76,7 +76,8 @@ def is_bookkeeping(field_name):
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    # Split by concern on purpose (see res_partner.py).
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     is_registered_customer = fields.Boolean(
         string="Registered Customer",
@@ -227,14 +228,19 @@ class ResPartner(models.Model):
         if registering or (len(customers) > 1 and {"vat", "notification_whatsapp"}.intersection(vals)):
             # Normalised against each customer's own type and country, and a
             # partner becoming a customer normalises what it already stores.
-            for partner in self:
-                partner._customer_write_one(vals, partner in registering)
-            return True
-        return self._customer_write_one(vals, False)
+            groups = [(partner, partner in registering) for partner in self]
+        else:
+            groups = [(self, False)]
+        for records, is_registering in groups:
+            records_vals, target_vals, target_ids = records._customer_prepare_write(vals, is_registering)
+            with records._customer_unique_guard([records_vals], target_vals, target_ids):
+                super(ResPartner, records).write(records_vals)
+        return True
 
-    def _customer_write_one(self, vals, registering):
-        """Normalise, check duplicates and write ``vals`` on customers that
-        share one type and country (or on one partner being registered)."""
+    def _customer_prepare_write(self, vals, registering):
+        """Normalised ``vals`` for customers that share one type and country
+        (or one partner being registered), after the duplicate check; and
+        what the unique-violation message needs."""
         vals = self._prepare_customer_write_vals(vals, registering)  # validation
         targets = self.filtered(lambda p: p.is_registered_customer or registering)
         target_vals = []
@@ -242,10 +248,8 @@ class ResPartner(models.Model):
             vals
         ):
             target_vals = [{**partner._customer_record_vals(), **vals} for partner in targets]
-            self._check_customer_duplicates(target_vals, exclude_ids=targets.ids)
-        with self._customer_unique_guard([vals], target_vals, targets.ids):
-            res = super(ResPartner, self).write(vals)
-        return res
+            self._check_customer_duplicates(target_vals, exclude_ids=targets.ids)  # uniqueness
+        return vals, target_vals, targets.ids
 
     def copy(self, default=None):
         return (

@@ -15,12 +15,12 @@ def _ruc(body):
 
 
 @tagged("post_install", "-at_install")
-class TestCustomerPermissions(ClientesAduanasCase):
+class TestMasterDataAndContactPermissions(ClientesAduanasCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer = cls._create_customer(name="Permisos S.A.C.")
-        cls.contact = cls.env["res.partner"].create({"name": "Ana", "parent_id": cls.customer.id})
+        cls.customer = cls._create_customer(name="Contactos S.A.C.", child_ids=[Command.create({"name": "Ana"})])
+        cls.contact = cls.customer.child_ids
 
     def test_unregistering_needs_delete_and_no_operations(self):
         """Reproduction: a user with only Customers: Edit un-registered a
@@ -39,9 +39,10 @@ class TestCustomerPermissions(ClientesAduanasCase):
         self.assertFalse(self.customer.customer_email_key)
 
     def test_every_field_is_master_data_but_bookkeeping(self):
-        for vals in ({"ref": "X-1"}, {"website": "https://permisos.example.pe"}, {"comment": "nota"}, {"function": "Gerente"}):
-            with self.subTest(vals=vals), self.assertRaises(AccessError):
-                self.customer.with_user(self.user_create).write(vals)
+        master = {"ref": "X-1", "website": "https://permisos.example.pe", "comment": "nota", "function": "Gerente"}
+        for field_name, value in master.items():
+            with self.subTest(field=field_name), self.assertRaises(AccessError):
+                self.customer.with_user(self.user_create).write({field_name: value})
         self.customer.with_user(self.user_create).write({"customer_rank": 3})
         self.customer.with_user(self.user_create).message_post(body="Nota")
         self.customer.with_user(self.user_edit).write({"ref": "X-1"})
@@ -230,7 +231,9 @@ class TestConfidentiality(ClientesAduanasCase):
         order_form.record.action_confirm()
         self.assertEqual(order_form.record.state, "sale")
         product = self.env["product.product"].create({"name": "Servicio", "list_price": 10})
-        with Form(self.env["account.move"].with_user(self.accountant).with_context(default_move_type="out_invoice")) as move_form:
+        with Form(
+            self.env["account.move"].with_user(self.accountant).with_context(default_move_type="out_invoice")
+        ) as move_form:
             move_form.partner_id = self.customer
             with move_form.invoice_line_ids.new() as line:
                 line.product_id = product
@@ -282,9 +285,7 @@ class TestUninstallHook(ClientesAduanasCase):
         IdType = self.env["l10n_latam.identification.type"]
         customer = self._hn_vals()
         customer = self.env["res.partner"].create(customer)
-        owned = self.env["ir.model.data"].search(
-            [("module", "=", "clientes_aduanas"), ("model", "=", IdType._name)]
-        )
+        owned = self.env["ir.model.data"].search([("module", "=", "clientes_aduanas"), ("model", "=", IdType._name)])
         self.assertTrue(owned, "the addon creates the Honduran types")
         type_ids = owned.mapped("res_id")
         self.assertTrue(self._exists("res_partner_lower_email_idx"))
@@ -296,7 +297,11 @@ class TestUninstallHook(ClientesAduanasCase):
             )
             self.assertEqual(IdType.browse(type_ids).exists().ids, type_ids)
             self.assertEqual(customer.l10n_latam_identification_type_id, self.type_rtn)
-            for name in ("clientes_aduanas_sunat_padron", "res_partner_lower_email_idx", "res_partner_email_normalized_idx"):
+            for name in (
+                "clientes_aduanas_sunat_padron",
+                "res_partner_lower_email_idx",
+                "res_partner_email_normalized_idx",
+            ):
                 self.assertFalse(self._exists(name), name)
             # Odoo keeps working on the partners it knows.
             self.env["res.partner"].search([("email", "=ilike", "ventas@sula.example.hn")])

@@ -189,7 +189,9 @@ class TestOdooGenericPaths(ClientesAduanasCase):
 
     def test_base_import_goes_through_the_rules(self):
         ruc = _ruc("2063000001")
-        result = self._base_import([f'Importada S.A.C.,1,RUC,"{ruc[:2]}-{ruc[2:]}",Av. 1,Lima,Peru,nueva@x.pe,+51 1 4441111'])
+        result = self._base_import(
+            [f'Importada S.A.C.,1,RUC,"{ruc[:2]}-{ruc[2:]}",Av. 1,Lima,Peru,nueva@x.pe,+51 1 4441111']
+        )
         self.assertFalse([m for m in result["messages"] if m["type"] == "error"], result["messages"])
         partner = self.env["res.partner"].browse(result["ids"])
         self.assertEqual((partner.vat, partner.is_registered_customer), (ruc, True))
@@ -260,4 +262,3 @@ class TestUniqueIndexVersions(ClientesAduanasCase):
         self.assertIn("no se creó el índice único", log.message)
         self.assertIn(f"Primero (id {first.id})", log.message)
         self.assertIn(f"Segundo (id {second.id})", log.message)
-
