@@ -64,12 +64,14 @@ class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     customer_email_key = fields.Char(
+        string="E-mail Key",
         compute="_compute_customer_keys",
         store=True,
         copy=False,
         help="Normalised e-mail of a registered customer: what the unique index compares.",
     )
     customer_vat_key = fields.Char(
+        string="Document Key",
         compute="_compute_customer_keys",
         store=True,
         copy=False,
