@@ -125,17 +125,23 @@ class ResPartner(models.Model):
 
     def _customer_contact_operation_counts(self):
         """The documents addressed to each contact itself (and its own
-        sub-contacts)."""
+        sub-contacts): one grouped query per source for all the contacts."""
+        descendants = self.with_context(active_test=False).search([("id", "child_of", self.ids)])
+        owner = {}
+        for partner in descendants:
+            ancestor = partner
+            while ancestor and ancestor.id not in self.ids:
+                ancestor = ancestor.parent_id
+            owner[partner.id] = ancestor.id
         counts = {}
-        for contact in self:
-            partner_ids = contact.with_context(active_test=False).search([("id", "child_of", contact.ids)]).ids
-            for source in self._customer_operation_sources():
-                Model = self.env[source["model"]].with_context(active_test=False)
-                if not Model.has_access("read"):
-                    continue
-                count = Model.search_count([("partner_id", "in", partner_ids), *source["domain"]])
-                if count:
-                    counts.setdefault(contact.id, {})[source["label"]] = count
+        for source in self._customer_operation_sources():
+            Model = self.env[source["model"]].with_context(active_test=False)
+            if not Model.has_access("read"):
+                continue
+            domain = [("partner_id", "in", descendants.ids), *source["domain"]]
+            for partner, count in Model._read_group(domain, ["partner_id"], ["__count"]):
+                found = counts.setdefault(owner[partner.id], {})
+                found[source["label"]] = found.get(source["label"], 0) + count
         return counts
 
     def _customer_operation_source(self, kind):
