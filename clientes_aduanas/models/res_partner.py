@@ -206,6 +206,7 @@ class ResPartner(models.Model):
         registered = [vals for vals in vals_list if vals.get("is_registered_customer")]
         self._customer_check_unsaved_vals(registered)  # validation
         self._check_customer_duplicates(registered)  # uniqueness
+        self._customer_set_keys(registered)  # uniqueness: stored with the row, no recompute
         with self._customer_unique_guard(vals_list, registered):
             records = super().create(vals_list)
         if self.env.context.get("customer_vals_prevalidated"):

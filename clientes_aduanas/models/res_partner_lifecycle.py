@@ -77,6 +77,9 @@ class ResPartner(models.Model):
         """Permissions on create; returns the values to create."""
         copying = self.env.context.get("customer_copy") is LIFECYCLE
         for vals in vals_list:
+            # Computed from the e-mail and document only (uniqueness).
+            vals.pop("customer_email_key", None)
+            vals.pop("customer_vat_key", None)
             if not copying:
                 vals.pop("customer_incomplete", None)
             if vals.get("is_registered_customer"):
@@ -142,26 +145,10 @@ class ResPartner(models.Model):
         what is left to write (``None`` when nothing)."""
         if self.env.context.get("customer_lifecycle") is LIFECYCLE:
             return vals
-        vals = dict(vals)
-        vals.pop("customer_incomplete", None)
-        if self.env.context.get("customer_merge") is LIFECYCLE:
-            # Odoo's merge wizard copies every field of the merged partners.
-            for name in (*SUSPENSION_FIELDS, "active"):
-                vals.pop(name, None)
         customers = self.filtered("is_registered_customer")
-        if vals.get("is_registered_customer") and (self - customers):
-            if vals.get("customer_state") == "suspended" or vals.get("active") is False:
-                raise UserError(self.env._("A new customer starts active: suspend it afterwards, saying why."))
-            for name in SUSPENSION_FIELDS:
-                vals.pop(name, None)
+        vals = self._customer_writable_vals(vals, customers)
         if not customers:
             return vals
-        if {"suspension_date", "suspended_by_id"}.intersection(vals) or (
-            "suspension_reason" in vals and vals.get("customer_state") != "suspended"
-        ):
-            raise UserError(
-                self.env._("The suspension data change only with the Suspend and Reactivate buttons of the customer.")
-            )
         state = vals.pop("customer_state", None)
         reason = vals.pop("suspension_reason", None)
         active = vals.pop("active", None) if "active" in vals else None
@@ -182,6 +169,30 @@ class ResPartner(models.Model):
         if "is_registered_customer" in vals and not vals["is_registered_customer"]:
             customers._customer_unregister()
         return vals or None
+
+    def _customer_writable_vals(self, vals, customers):
+        """``vals`` without what no caller writes directly (keys, the copy's
+        flag; suspension data of a partner being registered or merged)."""
+        vals = dict(vals)
+        for name in ("customer_incomplete", "customer_email_key", "customer_vat_key"):
+            vals.pop(name, None)
+        if self.env.context.get("customer_merge") is LIFECYCLE:
+            # Odoo's merge wizard copies every field of the merged partners.
+            for name in (*SUSPENSION_FIELDS, "active"):
+                vals.pop(name, None)
+        if vals.get("is_registered_customer") and (self - customers):
+            if vals.get("customer_state") == "suspended" or vals.get("active") is False:
+                raise UserError(self.env._("A new customer starts active: suspend it afterwards, saying why."))
+            for name in SUSPENSION_FIELDS:
+                vals.pop(name, None)
+        if customers and (
+            {"suspension_date", "suspended_by_id"}.intersection(vals)
+            or ("suspension_reason" in vals and vals.get("customer_state") != "suspended")
+        ):
+            raise UserError(
+                self.env._("The suspension data change only with the Suspend and Reactivate buttons of the customer.")
+            )
+        return vals
 
     def _customer_write_lifecycle(self, vals):
         return self.with_context(customer_lifecycle=LIFECYCLE).write(vals)

@@ -231,6 +231,14 @@ class ResPartner(models.Model):
         return keys
 
     @api.model
+    def _customer_set_keys(self, vals_list):
+        """Put the stored keys in the create values of registered customers
+        (what _compute_customer_keys would compute right after)."""
+        for vals, (email, (_type_id, vat)) in zip(vals_list, self._customer_keys(vals_list), strict=True):
+            vals["customer_email_key"] = email or False
+            vals["customer_vat_key"] = vat or False
+
+    @api.model
     def _match_registered_customers(self, cr, vals_list, exclude_ids=()):
         """The query behind :meth:`_find_duplicate_customers`, on any cursor
         (also one that sees what other transactions have just committed).

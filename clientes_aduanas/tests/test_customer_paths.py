@@ -100,6 +100,14 @@ class TestCustomerNormalisedKeys(ClientesAduanasCase):
         partner = form.save()
         self.assertEqual((partner.vat, partner.email), (_ruc("2061000005"), "Form@X.pe"))
 
+    def test_keys_cannot_be_written(self):
+        plain = self.env["res.partner"].create({"name": "Ajeno", "customer_email_key": "otro@x.pe"})
+        self.assertFalse(plain.customer_email_key)
+        self.customer.write({"customer_email_key": "otro@x.pe", "customer_vat_key": "1"})
+        self.assertEqual(
+            (self.customer.customer_email_key, self.customer.customer_vat_key), ("dup@x.pe", "20512345671")
+        )
+
     def test_keys_use_the_document_rules(self):
         self.assertEqual(dn.key(dn.PE_DNI, "45.678.912"), "45678912")
         self.assertEqual(ch.email_key("\u200b Dup@X.pe\u00a0"), "dup@x.pe")
