@@ -17,6 +17,9 @@
         # Quotations and invoices belong to the operations history.
         "sale_management",
         "account",
+        # Customers follow their customs files under /my (account pulls it in;
+        # listed because the addon's controllers and templates build on it).
+        "portal",
         # Background import beyond 10,000 rows (OCA, pip: odoo-addon-queue_job).
         "queue_job",
     ],
@@ -40,6 +43,7 @@
         "views/res_partner_customer_category_views.xml",
         "views/res_partner_customer_class_views.xml",
         "views/customs_file_views.xml",
+        "views/customs_file_portal_templates.xml",
         "views/customs_operation_history_views.xml",
         "views/document_lookup_provider_views.xml",
         "views/res_config_settings_views.xml",
@@ -52,6 +56,11 @@
         "views/clientes_aduanas_menus.xml",
     ],
     "uninstall_hook": "uninstall_hook",
+    "assets": {
+        "web.assets_tests": [
+            "clientes_aduanas/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/customs_file_demo.xml",

@@ -53,6 +53,43 @@ find_odoo() {
   or point to an existing tree:  ODOO_SRC=/path/to/odoo make test"
 }
 
+# The web client's third-party libraries (owl, bootstrap, ...) live in
+# <addon>/static/lib. A git clone of Odoo has them; the nightly source archive
+# of 2025-04-21 does not, and without them no screen (and no tour) loads.
+check_web_client() {
+  local d
+  for d in "$1/addons/web" "$1/odoo/addons/web"; do
+    [ -d "$d" ] || continue
+    [ -d "$d/static/lib/owl" ] && return 0
+    die "the Odoo tree at $1 has no web client libraries ($d/static/lib is missing).
+  The tours and the web client need a complete Odoo 18.0 tree: a git clone has them
+      git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo /opt/odoo-18.0
+  (the nightly source archive does not ship the <addon>/static/lib folders)."
+  done
+  die "no 'web' addon found in the Odoo tree at $1"
+}
+
+# Chromium for the tours (Odoo's HttpCase drives it headless). Installed with
+# apt when running as root on Debian; otherwise a clear stop, never a skip.
+find_browser() {
+  local b
+  for b in google-chrome chromium chromium-browser google-chrome-stable; do
+    command -v "$b" >/dev/null 2>&1 && { command -v "$b"; return 0; }
+  done
+  return 1
+}
+
+ensure_browser() {
+  find_browser >/dev/null && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    info "installing Chromium for the browser tests (apt-get install chromium)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >"$VAR_DIR/apt-chromium.log" 2>&1 ||
+      die "could not install Chromium with apt (log: $VAR_DIR/apt-chromium.log); the tours need it."
+  fi
+  find_browser >/dev/null ||
+    die "Chromium (or Google Chrome) not found: the tours in 'make test' need it. Debian: apt-get install chromium"
+}
+
 # ---------------------------------------------------------------- virtualenv
 # Odoo's own requirements, adapted to what builds on Python 3.11 here:
 # cbor2 5.4.2 does not build (a newer release works); python-ldap is only

@@ -3,6 +3,7 @@
 # http://localhost:8069 (login admin / admin).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 setup_all
+check_web_client "$ODOO_SRC"
 
 DB="${RUN_DB:-clientes_aduanas_demo}"
 PORT="${HTTP_PORT:-8069}"

@@ -5,6 +5,15 @@
 # database and only updates the addon (fast loop while developing).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 setup_all
+# Without arguments the whole suite runs, browser tests included; with pytest
+# arguments (a quick loop) the browser phase runs only when HTTP_TAGS is set.
+if [ $# = 0 ] || [ -n "${HTTP_TAGS:-}" ]; then
+  RUN_HTTP=1
+  check_web_client "$ODOO_SRC"
+  ensure_browser
+else
+  RUN_HTTP=0
+fi
 
 DB="${TEST_DB:-clientes_aduanas_test}"
 CONF="$VAR_DIR/$DB.conf"
@@ -43,11 +52,27 @@ fi
 info "running tests with pytest-odoo on database $DB"
 cd "$ROOT"
 set +e
-"$VENV/bin/python" -m pytest --odoo-config="$CONF" --odoo-database="$DB" -p no:cacheprovider \
+PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m pytest \
+  --odoo-config="$CONF" --odoo-database="$DB" -p no:cacheprovider -p pytest_no_http \
   "${@:-clientes_aduanas/tests}"
 rc=$?
 set -e
 if [ "$rc" = 5 ]; then
   die "pytest collected no test: the suite must not be empty"
 fi
-exit "$rc"
+
+http_rc=0
+if [ "$RUN_HTTP" = 1 ]; then
+  # HttpCase tests (tours in Chromium, portal routes) need Odoo's HTTP server,
+  # which pytest-odoo does not start: Odoo's own runner runs them.
+  port=${HTTP_TEST_PORT:-$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+  info "running browser/HTTP tests (tours) with Odoo's runner on database $DB, port $port"
+  set +e
+  "$VENV/bin/python" "$ROOT/scripts/run_http_tests.py" -c "$CONF" -d "$DB" --http-port="$port" \
+    --test-tags="${HTTP_TAGS:-clientes_aduanas_http}" --log-level=warn
+  http_rc=$?
+  set -e
+fi
+[ "$rc" = 0 ] || die "pytest-odoo tests failed (exit $rc)"
+[ "$http_rc" = 0 ] || die "browser/HTTP tests failed (exit $http_rc)"
+exit 0

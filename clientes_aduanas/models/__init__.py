@@ -7,6 +7,7 @@ from . import res_partner_uniqueness
 from . import res_partner_lifecycle
 from . import res_partner_operations
 from . import res_partner_lookup
+from . import res_partner_portal
 from . import res_company
 from . import res_country_state
 from . import res_config_settings
@@ -14,6 +15,7 @@ from . import sale_order
 from . import account_move
 from . import account_move_send
 from . import customs_file
+from . import customs_file_portal
 from . import customs_operation_history
 from . import customer_import_job
 from . import document_lookup_provider

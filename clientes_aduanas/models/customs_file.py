@@ -23,7 +23,7 @@ TRANSITIONS = {
 class CustomsFile(models.Model):
     _name = "customs.file"
     _description = "Customs File"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "opening_date desc, id desc"
     _check_company_auto = True
 

@@ -75,6 +75,20 @@ def is_bookkeeping(field_name):
     return field_name in BOOKKEEPING_FIELDS or field_name.startswith(BOOKKEEPING_PREFIXES)
 
 
+class _MasterDataFields:
+    """Set-like view of the master-data field names: every name but Odoo's
+    bookkeeping (``in`` and ``intersection``, as a set of names is used)."""
+
+    def __contains__(self, field_name):
+        return not is_bookkeeping(field_name)
+
+    def intersection(self, field_names):
+        return {name for name in field_names if name in self}
+
+
+CUSTOMER_MASTER_FIELDS = _MasterDataFields()
+
+
 class ResPartner(models.Model):
     # Split by concern on purpose (see res_partner.py).
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited

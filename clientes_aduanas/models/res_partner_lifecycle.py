@@ -108,19 +108,20 @@ class ResPartner(models.Model):
             self._check_customer_permission("write")
 
     def _customer_check_document_change(self, vals):
-        """The document of a customer that has issued invoices (or confirmed
-        orders) cannot change, as Odoo's own ``can_edit_vat`` says."""
+        """The document of a customer that has posted invoices cannot change,
+        by the test of account's ``can_edit_vat`` (not ``can_edit_vat`` itself:
+        the portal makes it False for every registered customer)."""
         document_fields = {"vat", "l10n_latam_identification_type_id"}.intersection(vals)
         if not document_fields:
             return
         for partner in self:
             if not partner._changes_master_data({name: vals[name] for name in document_fields}):
                 continue
-            if not partner.sudo().can_edit_vat():
+            if partner._has_invoice([("partner_id", "child_of", partner.commercial_partner_id.id)]):
                 raise UserError(
                     self.env._(
-                        "The document of %(name)s cannot change: the customer already has issued invoices or "
-                        "confirmed orders with it. Register the new document as a new customer.",
+                        "The document of %(name)s cannot change: the customer already has posted invoices "
+                        "with it. Register the new document as a new customer.",
                         name=partner.display_name,
                     )
                 )

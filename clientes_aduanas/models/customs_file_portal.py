@@ -1,0 +1,62 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CustomsFile(models.Model):
+    """What the customer's people see of a customs file under /my."""
+
+    _inherit = "customs.file"
+
+    portal_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "customs_file_portal_attachment_rel",
+        "customs_file_id",
+        "attachment_id",
+        string="Shared with Customer",
+        copy=False,
+        help="Documents of this customs file the customer can download from the portal. "
+        "Other attachments of the file stay internal.",
+    )
+
+    def _compute_access_url(self):
+        for record in self:
+            record.access_url = f"/my/expedientes/{record.id}"
+
+    def _get_portal_return_action(self):
+        """The backend action of the "back to edit mode" link of the portal page."""
+        self.ensure_one()
+        return self.env.ref("clientes_aduanas.customs_file_action")
+
+    @api.constrains("portal_attachment_ids")
+    def _check_portal_attachments(self):
+        # Only this file's own documents can be shared: a picked attachment of
+        # another record (another customer's file) would reach this customer.
+        for record in self:
+            foreign = record.portal_attachment_ids.filtered(
+                lambda a, record=record: a.res_model != record._name or a.res_id != record.id
+            )
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "Only documents attached to customs file %(name)s can be shared with its customer: "
+                        "%(documents)s.",
+                        name=record.name,
+                        documents=", ".join(foreign.mapped("name")),
+                    )
+                )
+
+    def _portal_shared_attachments(self):
+        """The shared documents, each with the access token its download
+        link needs (portal users cannot read attachments otherwise)."""
+        self.ensure_one()
+        attachments = self.sudo().portal_attachment_ids
+        attachments.filtered(lambda a: not a.access_token).generate_access_token()
+        return attachments
+
+    def message_post(self, **kwargs):
+        # A suspended customer's people keep reading their files but start
+        # nothing new, not even a request in the chatter. Staff, and the
+        # mail gateway, post as usual.
+        if self.env.user.share:
+            self.partner_id._check_can_be_used_in_operation()
+        return super().message_post(**kwargs)
