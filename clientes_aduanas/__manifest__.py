@@ -55,6 +55,7 @@
         "wizard/customer_export_wizard_views.xml",
         "views/clientes_aduanas_menus.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [
             "clientes_aduanas/static/src/**/*",

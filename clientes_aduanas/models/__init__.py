@@ -2,6 +2,11 @@ from . import l10n_latam_identification_type
 from . import res_partner_customer_category
 from . import res_partner_customer_class
 from . import res_partner
+from . import res_partner_validation
+from . import res_partner_uniqueness
+from . import res_partner_lifecycle
+from . import res_partner_operations
+from . import res_partner_lookup
 from . import res_partner_portal
 from . import res_partner_lookup_available
 from . import res_partner_customer_views

@@ -17,10 +17,21 @@ class AccountMove(models.Model):
         )
         return res
 
+    def _new_customer_operations(self):
+        """Customer invoices that are new business: credit notes close out
+        existing invoices, and invoices of orders confirmed before a
+        suspension bill work already agreed."""
+        return self.filtered(
+            lambda m: m.move_type in ("out_invoice", "out_receipt") and not m.invoice_line_ids.sale_line_ids
+        )
+
     @api.constrains("partner_id", "move_type")
     def _check_partner_usable_for_operations(self):
-        invoices = self.filtered(lambda m: m.is_sale_document(include_receipts=True))
-        invoices.partner_id._check_can_be_used_in_operation()
+        self._new_customer_operations().partner_id._check_can_be_used_in_operation()
+
+    def _post(self, soft=True):
+        self._new_customer_operations().partner_id._check_can_be_used_in_operation()
+        return super()._post(soft=soft)
 
     # ------------------------------------------------------------------
     # Company setting "require registered customer" (issue 4)

@@ -1,13 +1,14 @@
-import re
 from urllib.parse import quote
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import email_normalize
-from odoo.tools.mail import email_split_tuples
 
+from ..tools import contact_channel as ch
+
+# Moving a file to these states is new work for the customer.
+FORWARD_STATES = ("in_progress", "released", "closed")
 # Allowed transitions: target state -> states it can be reached from. A
 # closed file is final; a cancelled one can be reopened as a draft.
 TRANSITIONS = {
@@ -17,10 +18,6 @@ TRANSITIONS = {
     "cancelled": ("draft", "in_progress", "released"),
     "draft": ("cancelled",),
 }
-
-_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
-# E.164: up to 15 digits; shorter than 8 cannot be a mobile number.
-_WHATSAPP = re.compile(r"^\+?[\d\s().-]+$")
 
 
 class CustomsFile(models.Model):
@@ -181,7 +178,10 @@ class CustomsFile(models.Model):
         old_states = {record.id: record.state for record in self}
         if vals.get("state"):
             # The guards hold for any write (import, RPC), not only the buttons.
-            self.filtered(lambda r: r.state != vals["state"])._check_transition(vals["state"])
+            moving = self.filtered(lambda r: r.state != vals["state"])
+            moving._check_transition(vals["state"])
+            if vals["state"] in FORWARD_STATES:
+                moving.partner_id._check_can_be_used_in_operation()
             vals = dict(vals)
             if vals["state"] == "closed":
                 vals.setdefault("closing_date", fields.Date.context_today(self))
@@ -226,7 +226,6 @@ class CustomsFile(models.Model):
         return True
 
     def action_start(self):
-        self.partner_id._check_can_be_used_in_operation()
         return self._set_state("in_progress")
 
     def action_release(self):
@@ -244,27 +243,14 @@ class CustomsFile(models.Model):
     # ------------------------------------------------------------------
     # Customer notifications
     # ------------------------------------------------------------------
-    @api.model
-    def _split_notification_list(self, value):
-        return [item.strip() for item in re.split(r"[,;\n]", value or "") if item.strip()]
-
-    @api.model
-    def _valid_email(self, item):
-        """The normalised address of ``item`` ("ana@x.pe" or "Ana <ana@x.pe>"),
-        or False when it is not exactly one well-formed address."""
-        found = email_split_tuples(item)
-        if len(found) != 1 or item.count("@") != 1 or not _ADDRESS.match(found[0][1]):
-            return False
-        return email_normalize(found[0][1], strict=True)
-
     def _get_notification_emails(self, invalid=None):
         """Valid addresses of the customer's notification list, comma
         separated. Addresses that fail validation (legacy data, imports that
         skipped the checks) are left out and appended to ``invalid``."""
         self.ensure_one()
         addresses = []
-        for item in self._split_notification_list(self.commercial_partner_id.notification_emails):
-            normalized = self._valid_email(item)
+        for item in ch.split_list(self.commercial_partner_id.sudo().notification_emails):
+            normalized = ch.normalize_email(item, allow_display_name=True)
             if not normalized:
                 if invalid is not None:
                     invalid.append(item)
@@ -277,9 +263,9 @@ class CustomsFile(models.Model):
         customer's WhatsApp notification list; malformed ones are skipped."""
         self.ensure_one()
         numbers = []
-        for item in self._split_notification_list(self.commercial_partner_id.notification_whatsapp):
-            digits = re.sub(r"\D", "", item)
-            if _WHATSAPP.match(item) and 8 <= len(digits) <= 15 and digits not in numbers:
+        for item in ch.split_list(self.commercial_partner_id.sudo().notification_whatsapp):
+            digits = ch.whatsapp_digits(item)
+            if digits and digits not in numbers:
                 numbers.append(digits)
         return numbers
 

@@ -122,19 +122,23 @@ class CustomsOperationHistory(models.Model):
     # ------------------------------------------------------------------
     # The union, built per query for the current user
     # ------------------------------------------------------------------
-    def _source_query(self, model, domain):
-        """The source's rows the current user may read (access rights and
-        record rules), or None when the user cannot read that model."""
-        Model = self.env[model].with_context(active_test=False)
+    def _source_query(self, kind, domain=()):
+        """The rows of one kind of the customer's operations (as res.partner
+        defines them) the current user may read (access rights and record
+        rules), or None when the user cannot read that model."""
+        source = self.env["res.partner"]._customer_operation_source(kind)
+        if source is None:
+            return None
+        Model = self.env[source["model"]].with_context(active_test=False)
         if not Model.has_access("read"):
             return None
-        return Model._search(domain)
+        return Model._search([*source["domain"], *domain])
 
     def _branches(self):
         ident = SQL.identifier
         branches = []
 
-        query = self._source_query("customs.file", [])
+        query = self._source_query("customs_file")
         if query is not None:
             t = query.table
             branches.append(
@@ -153,7 +157,7 @@ class CustomsOperationHistory(models.Model):
                 )
             )
 
-        query = self._source_query("sale.order", [])
+        query = self._source_query("quotation")
         if query is not None:
             t = query.table
             partner = query.join(t, "partner_id", "res_partner", "id", "history_partner")
@@ -176,9 +180,7 @@ class CustomsOperationHistory(models.Model):
             )
 
         # Cancelled invoices were never issued: they stay out of the history.
-        query = self._source_query(
-            "account.move", [("move_type", "in", ("out_invoice", "out_refund")), ("state", "!=", "cancel")]
-        )
+        query = self._source_query("invoice", [("state", "!=", "cancel")])
         if query is not None:
             t = query.table
             branches.append(
@@ -203,7 +205,7 @@ class CustomsOperationHistory(models.Model):
                 )
             )
 
-        query = self._source_query("account.payment", [("partner_type", "=", "customer")])
+        query = self._source_query("payment")
         if query is not None:
             t = query.table
             partner = query.join(t, "partner_id", "res_partner", "id", "history_partner")

@@ -175,6 +175,56 @@ class DocumentLookupProvider(models.Model):
                         )
                     )
 
+    def _render_request(self, path, number):
+        """URL and JSON body of a request for ``number``; raises ValueError,
+        KeyError or IndexError on a malformed path or body template."""
+        url = (self.base_url or "").rstrip("/") + path.format(number=number)
+        body = json.loads(self.body_template.replace("{number}", number)) if self.body_template else None
+        return url, body
+
+    @api.constrains("ruc_path", "dni_path", "body_template", "ruc_mapping", "dni_mapping")
+    def _check_request_settings(self):
+        for provider in self:
+            for field_name in ("ruc_path", "dni_path"):
+                path = provider[field_name]
+                if not path:
+                    continue
+                try:
+                    provider._render_request(path, "12345678")
+                except (ValueError, KeyError, IndexError) as err:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s must be a path where {number} stands for the document number "
+                            "(no other braces), e.g. /v2/sunat/ruc?numero={number}.",
+                            field=self._fields[field_name].string,
+                        )
+                    ) from err
+            if provider.body_template:
+                try:
+                    json.loads(provider.body_template.replace("{number}", "12345678"))
+                except ValueError as err:
+                    raise ValidationError(
+                        self.env._(
+                            'The body template must be JSON once {number} is replaced, e.g. {"ruc": "{number}"}.'
+                        )
+                    ) from err
+            for field_name in ("ruc_mapping", "dni_mapping"):
+                try:
+                    mapping = json.loads(provider[field_name] or "{}")
+                except ValueError:
+                    continue  # reported by _check_mappings
+                paths = mapping.values() if isinstance(mapping, dict) else []
+                for spec in paths:
+                    specs = spec if isinstance(spec, list) else [spec]
+                    if not specs or not all(isinstance(item, str) and item for item in specs):
+                        raise ValidationError(
+                            self.env._(
+                                "%(field)s: each key maps to a dotted path or a list of paths, e.g. "
+                                '{"name": "razonSocial"}.',
+                                field=self._fields[field_name].string,
+                            )
+                        )
+
     @api.model
     def _set_document_types_by_code(self, codes_by_xmlid):
         IdType = self.env["l10n_latam.identification.type"]
@@ -310,7 +360,11 @@ class DocumentLookupProvider(models.Model):
         if not (self.base_url and path and mapping_text):
             raise LookupFailure(self.env._("not configured for this document type."))
         token = self.sudo().token or ""
-        url = self.base_url.rstrip("/") + path.format(number=number)
+        try:
+            url, body = self._render_request(path, number)
+            mapping = json.loads(mapping_text)
+        except (ValueError, KeyError, IndexError, AttributeError) as err:
+            raise LookupFailure(self.env._("its settings (path, body template or mapping) are malformed.")) from err
         headers = {"Accept": "application/json", "User-Agent": "Odoo clientes_aduanas"}
         params = {}
         if self.auth_style == "bearer" and token:
@@ -318,7 +372,6 @@ class DocumentLookupProvider(models.Model):
         elif self.auth_style == "query" and token:
             params[self.token_param or "token"] = token
             _SECRET_PARAMS.add(self.token_param or "token")
-        body = json.loads(self.body_template.replace("{number}", number)) if self.body_template else None
         response = self._http_request(url, headers, params, body)
         try:
             data = response.json()
@@ -326,12 +379,14 @@ class DocumentLookupProvider(models.Model):
             raise LookupFailure(self.env._("the answer is not valid JSON.")) from err
         if not isinstance(data, dict):
             raise LookupFailure(self.env._("unexpected answer format."))
-        mapping = json.loads(mapping_text)
         result = {}
-        for key, path_spec in mapping.items():
-            paths = path_spec if isinstance(path_spec, list) else [path_spec]
-            values = [_dig(data, p) for p in paths]
-            result[key] = " ".join(str(v) for v in values if v not in (None, ""))
+        try:
+            for key, path_spec in mapping.items():
+                paths = path_spec if isinstance(path_spec, list) else [path_spec]
+                values = [_dig(data, p) for p in paths]
+                result[key] = " ".join(str(v) for v in values if v not in (None, ""))
+        except (AttributeError, TypeError) as err:
+            raise LookupFailure(self.env._("its settings (path, body template or mapping) are malformed.")) from err
         if data.get("success") is False or not any(result.values()):
             raise LookupFailure(self.env._("not found."), not_found=True)
         return result

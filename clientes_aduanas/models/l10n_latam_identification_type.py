@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 from ..tools import document_number as dn
 
@@ -45,6 +45,39 @@ class L10nLatamIdentificationType(models.Model):
     @api.model
     def _get_by_document_code(self, code):
         return self.with_context(active_test=False).search([("customs_document_code", "=", code)], limit=1)
+
+    @api.model
+    @tools.ormcache()
+    def _customs_document_codes(self):
+        """{type id: validation rule} of every type that has one (cached: the
+        duplicate checks of a batch ask it without a query)."""
+        types = self.sudo().with_context(active_test=False).search(self._customer_governed_domain())
+        return {id_type.id: id_type.customs_document_code for id_type in types}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("customs_document_code") for vals in vals_list):
+            self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "customs_document_code" in vals:
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    @api.model
+    def _customer_governed_domain(self):
+        """The document types a registered customer may have: those with a
+        validation rule."""
+        return [("customs_document_code", "!=", False)]
+
+    @api.model
+    def _customer_default_for_country(self, country):
+        """The document type a new registered customer of ``country`` starts
+        with: RUC in Peru, RTN in Honduras, the foreign id elsewhere (never
+        Odoo's generic VAT)."""
+        code = {"PE": dn.PE_RUC, "HN": dn.HN_RTN}.get(country.code if country else "PE", dn.FOREIGN_ID)
+        return self._get_by_document_code(code)
 
     @api.model
     def _setup_customs_document_types(self):

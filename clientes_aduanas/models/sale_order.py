@@ -11,6 +11,13 @@ class SaleOrder(models.Model):
         # customer suspended later stays untouched.
         self.partner_id._check_can_be_used_in_operation()
 
+    def action_confirm(self):
+        # A quotation drafted before the customer was suspended is still a
+        # new operation when it is confirmed.
+        for order in self:
+            order.partner_id._check_can_be_used_in_operation()
+        return super().action_confirm()
+
     # ------------------------------------------------------------------
     # Company setting "require registered customer" (issue 4)
     # ------------------------------------------------------------------

@@ -14,6 +14,8 @@ from . import test_sunat_padron
 from . import test_i18n
 from . import test_customer_import_i18n
 from . import test_customer_view_access
+from . import test_customer_paths
+from . import test_customer_lifecycle
 from . import test_ui_customer
 from . import test_portal
 from . import test_portal_http

