@@ -2,6 +2,7 @@ from . import l10n_latam_identification_type
 from . import res_partner_customer_category
 from . import res_partner_customer_class
 from . import res_partner
+from . import res_partner_sunat
 from . import res_company
 from . import res_country_state
 from . import res_config_settings
@@ -13,3 +14,4 @@ from . import customs_operation_history
 from . import customer_import_job
 from . import document_lookup_provider
 from . import document_lookup_cache
+from . import sunat_padron_load

@@ -47,6 +47,7 @@ class TestSunatPadron(ClientesAduanasCase):
         cls.zip = os.path.join(cls.directory, "padron_reducido_ruc.zip")
         with zipfile.ZipFile(cls.zip, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.write(cls.txt, "padron_reducido_ruc.txt")
+        cls.env["ir.config_parameter"].set_param("clientes_aduanas.padron_directory", cls.directory)
 
     def test_load_reports_what_it_skipped(self):
         stats = self.provider._load_padron_file(self.zip)
@@ -108,7 +109,7 @@ class TestSunatPadron(ClientesAduanasCase):
             handle.write(source.read()[:-60])  # truncated download
         with self.assertRaises(UserError):
             self.provider._load_padron_file(broken)
-        with self.assertRaisesRegex(UserError, "Cannot open"):
+        with self.assertRaisesRegex(UserError, "Cannot open missing.zip"):
             self.provider._load_padron_file(os.path.join(self.directory, "missing.zip"))
         self.assertEqual(sunat_padron.lookup(self.env.cr, "20100070970")["taxpayer_state"], "ACTIVO")
 

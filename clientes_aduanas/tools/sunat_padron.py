@@ -17,6 +17,7 @@ from . import document_number as dn
 
 TABLE = "clientes_aduanas_sunat_padron"
 STAGING = "clientes_aduanas_sunat_padron_staging"
+NEW_TABLE = TABLE + "_new"
 COLUMNS = 15
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -65,6 +66,8 @@ class PadronStats:
         self.examples = {"fields": [], "encoding": [], "ruc": []}
         self.duplicates = 0
         self.duplicate_examples = []
+        self.summary = {}
+        self.load_record = None
 
     def skip(self, reason, line_number, text):
         self.skipped[reason] += 1
@@ -179,10 +182,13 @@ def create_table(cr):
     )
 
 
-def load(cr, binary_lines):
+def load(cr, binary_lines, before_swap=None):
     """COPY the rows into a staging table, then replace the live table in
     the same transaction (lookups keep reading the old data until commit).
-    Duplicated RUCs keep their first row. Returns :class:`PadronStats`."""
+    Duplicated RUCs keep their first row. ``before_swap(table, stats)`` runs
+    on the complete new table while the live one is still untouched: the
+    swap takes a lock that lookups wait for, so it comes last, right before
+    the commit. Returns :class:`PadronStats`."""
     stats = PadronStats()
     cr.execute(_q("DROP TABLE IF EXISTS {staging}"))
     cr.execute(
@@ -217,10 +223,12 @@ def load(cr, binary_lines):
     stats.duplicates = stats.loaded - distinct
     stats.loaded = distinct
     cr.execute(_q("ALTER TABLE {new} ADD PRIMARY KEY (ruc)"))
+    cr.execute(_q("DROP TABLE {staging}"))
+    if before_swap is not None:
+        before_swap(NEW_TABLE, stats)
     cr.execute(_q("DROP TABLE IF EXISTS {table}"))
     cr.execute(_q("ALTER TABLE {new} RENAME TO {table}"))
     cr.execute(_q("ALTER INDEX IF EXISTS {new_pkey} RENAME TO {pkey}"))
-    cr.execute(_q("DROP TABLE {staging}"))
     return stats
 
 
