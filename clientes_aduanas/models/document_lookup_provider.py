@@ -10,7 +10,7 @@ import requests
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import html2plaintext
+from odoo.tools import SQL, html2plaintext
 
 from ..tools import document_number as dn
 from ..tools import sunat_padron
@@ -164,12 +164,6 @@ class DocumentLookupProvider(models.Model):
         ),
     ]
 
-    @api.constrains("max_retries")
-    def _check_max_retries(self):
-        # The database check holds the rule; this gives the form a clear message first.
-        if any(not 0 <= provider.max_retries <= MAX_RETRIES for provider in self):
-            raise ValidationError(self.env._("Retries must be between 0 and %(max)s.", max=MAX_RETRIES))
-
     @api.constrains("ruc_mapping", "dni_mapping")
     def _check_mappings(self):
         for provider in self:
@@ -206,12 +200,15 @@ class DocumentLookupProvider(models.Model):
         res = super().init()
         sunat_padron.create_table(self.env.cr)
         self.env.cr.execute(
-            f"""CREATE TABLE IF NOT EXISTS {RATE_TABLE} (
+            SQL(
+                """CREATE TABLE IF NOT EXISTS %s (
                 provider_id integer NOT NULL,
                 minute timestamp NOT NULL,
                 hits integer NOT NULL,
                 PRIMARY KEY (provider_id, minute)
-            )"""
+            )""",
+                SQL.identifier(RATE_TABLE),
+            )
         )
         return res
 
@@ -358,24 +355,32 @@ class DocumentLookupProvider(models.Model):
         that was sent stays counted when the caller's transaction rolls back."""
         if self.rate_limit <= 0:
             return
-        with self.env.registry.cursor() as cr:
-            cr.execute(
-                f"""INSERT INTO {RATE_TABLE} AS r (provider_id, minute, hits)
+        table = SQL.identifier(RATE_TABLE)
+        with self.env.registry.cursor() as rate_cr:
+            rate_cr.execute(
+                SQL(
+                    """INSERT INTO %(table)s AS r (provider_id, minute, hits)
                     VALUES (%(provider)s, date_trunc('minute', now() at time zone 'utc'), 1)
                     ON CONFLICT (provider_id, minute) DO UPDATE SET hits = r.hits + 1
                      WHERE r.hits < %(limit)s
                     RETURNING hits""",
-                {"provider": self.id, "limit": self.rate_limit},
+                    table=table,
+                    provider=self.id,
+                    limit=self.rate_limit,
+                )
             )
-            row = cr.fetchone()
+            row = rate_cr.fetchone()
             if row and row[0] == 1:
                 # First request of a minute: forget the minutes gone by.
-                cr.execute(
-                    f"""DELETE FROM {RATE_TABLE}
+                rate_cr.execute(
+                    SQL(
+                        """DELETE FROM %s
                          WHERE provider_id = %s AND minute < date_trunc('minute', now() at time zone 'utc')""",
-                    [self.id],
+                        table,
+                        self.id,
+                    )
                 )
-            cr.commit()
+            rate_cr.commit()
         if not row:
             raise LookupFailure(
                 self.env._("the limit of %(limit)s requests per minute was reached.", limit=self.rate_limit)

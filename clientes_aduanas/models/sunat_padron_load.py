@@ -17,9 +17,7 @@ class SunatPadronLoad(models.Model):
     rows_read = fields.Integer(readonly=True)
     rows_loaded = fields.Integer(readonly=True)
     report = fields.Text(string="Load Report", readonly=True)
-    customers_checked = fields.Integer(
-        readonly=True, help="Registered customers with a RUC compared with this padrón."
-    )
+    customers_checked = fields.Integer(readonly=True, help="Registered customers with a RUC compared with this padrón.")
     customers_changed = fields.Integer(
         string="Status Changed", readonly=True, help="Customers whose SUNAT status or address condition changed."
     )

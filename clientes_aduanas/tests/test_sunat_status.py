@@ -141,9 +141,9 @@ class TestSunatStatus(ClientesAduanasCase):
         self.assertEqual(len(self._messages(self.to_baja)), 1)
         self.assertEqual(len(self._activities(self.to_baja) | self._activities(self.to_no_habido)), 2)
         self.assertEqual(
-            self.env["sunat.padron.load"].search([("provider_id", "=", self.provider.id)], limit=3).mapped(
-                "customers_changed"
-            ),
+            self.env["sunat.padron.load"]
+            .search([("provider_id", "=", self.provider.id)], limit=3)
+            .mapped("customers_changed"),
             [0, 2, 0],
         )
 
@@ -232,9 +232,9 @@ class TestSunatStatus(ClientesAduanasCase):
         committed padrón, quickly."""
         registry = self.registry
         old_ruc, new_ruc = make_ruc(501), make_ruc(502)
-        with registry.cursor() as cr:
-            sunat_padron.load(cr, iter([padron_line(old_ruc, "ANTES S.A.C.").encode()]))
-            cr.commit()
+        with registry.cursor() as cr_x:
+            sunat_padron.load(cr_x, iter([padron_line(old_ruc, "ANTES S.A.C.").encode()]))
+            cr_x.commit()
         self.addCleanup(self._empty_committed_padron)
         reached, release = threading.Event(), threading.Event()
 
@@ -246,31 +246,31 @@ class TestSunatStatus(ClientesAduanasCase):
                 yield padron_line(new_ruc if i == 0 else make_ruc(1000 + i), "DESPUES S.A.C.").encode()
 
         def refresh():
-            with registry.cursor() as cr:
-                sunat_padron.load(cr, slow_lines())
-                cr.commit()
+            with registry.cursor() as cr_x:
+                sunat_padron.load(cr_x, slow_lines())
+                cr_x.commit()
 
         thread = threading.Thread(target=refresh)
         thread.start()
         try:
             self.assertTrue(reached.wait(30))
-            with registry.cursor() as cr:
+            with registry.cursor() as cr_x:
                 start = time.perf_counter()
-                row = sunat_padron.lookup(cr, old_ruc)
+                row = sunat_padron.lookup(cr_x, old_ruc)
                 elapsed = time.perf_counter() - start
             self.assertEqual(row["name"], "ANTES S.A.C.")
             self.assertLess(elapsed, 1.0, "the lookup does not wait for the refresh")
         finally:
             release.set()
             thread.join(60)
-        with registry.cursor() as cr:
-            self.assertIsNone(sunat_padron.lookup(cr, old_ruc))
-            self.assertEqual(sunat_padron.lookup(cr, new_ruc)["name"], "DESPUES S.A.C.")
+        with registry.cursor() as cr_x:
+            self.assertIsNone(sunat_padron.lookup(cr_x, old_ruc))
+            self.assertEqual(sunat_padron.lookup(cr_x, new_ruc)["name"], "DESPUES S.A.C.")
 
     def _empty_committed_padron(self):
-        with self.registry.cursor() as cr:
-            cr.execute(f"TRUNCATE {sunat_padron.TABLE}")
-            cr.commit()
+        with self.registry.cursor() as cr_x:
+            cr_x.execute(f"TRUNCATE {sunat_padron.TABLE}")
+            cr_x.commit()
 
     def test_cron_checks_the_customers_too(self):
         path = self._padron("cron.zip", {3: ("ACTIVO", "NO HALLADO")})
