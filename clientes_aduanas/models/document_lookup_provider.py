@@ -439,6 +439,9 @@ class DocumentLookupProvider(models.Model):
                     allow_redirects=False,
                 )
             except requests.Timeout as err:
+                if remaining is not None and remaining < max(self.connect_timeout or 3.0, self.read_timeout or 5.0):
+                    # Cut short by the lookup's budget, not by the provider's own timeouts.
+                    raise LookupFailure(self._budget_message(self.env.context["document_lookup_deadline"][1])) from err
                 raise LookupFailure(self.env._("the service did not answer in time.")) from err
             except requests.ConnectionError as err:
                 raise LookupFailure(self.env._("the service cannot be reached.")) from err
