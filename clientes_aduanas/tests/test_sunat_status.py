@@ -3,6 +3,7 @@ import tempfile
 import threading
 import time
 import zipfile
+from unittest.mock import patch
 
 from stdnum.pe import ruc as pe_ruc
 
@@ -11,6 +12,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from ..tools import sunat_padron
+from ..wizard import sunat_padron_load_wizard
 from .common import ClientesAduanasCase
 from .test_sunat_padron import HEADER
 
@@ -271,6 +273,44 @@ class TestSunatStatus(ClientesAduanasCase):
         with self.registry.cursor() as cr_x:
             cr_x.execute(f"TRUNCATE {sunat_padron.TABLE}")
             cr_x.commit()
+
+    def test_check_query_count_does_not_grow_with_customers(self):
+        self.provider._load_padron_file(self._padron("count.zip", {2: ("BAJA DE OFICIO", "HABIDO")}))
+        Partner = self.env["res.partner"]
+        sunat_padron.load(
+            self.env.cr, iter([padron_line(ruc, "X S.A.C.", "BAJA DE OFICIO").encode() for ruc in self.rucs])
+        )
+
+        def queries():
+            self.env.flush_all()
+            # The author's partner is read once per environment cache (the
+            # creates below invalidate it): not a query per customer.
+            self.assertTrue(self.env.user.partner_id.id)
+            before = self.env.cr.sql_log_count
+            summary = Partner._sunat_check_against_padron(sunat_padron.TABLE, self.provider)
+            return self.env.cr.sql_log_count - before, summary
+
+        self.assertEqual(queries()[1]["changed"], 3)  # warms the ORM caches up
+        few, summary = queries()
+        self.assertEqual(summary["changed"], 0)
+        more = [make_ruc(200 + i) for i in range(20)]
+        for i, ruc in enumerate(more):
+            self._create_customer(vat=ruc, name=f"MAS {i}", email=f"mas{i}@sunat.example.pe")
+        sunat_padron.load(
+            self.env.cr,
+            iter([padron_line(ruc, "Y S.A.C.", "ACTIVO", "NO HABIDO").encode() for ruc in self.rucs + more]),
+        )
+        many, summary = queries()
+        self.assertEqual((summary["checked"], summary["changed"], summary["newly_observed"]), (25, 5, 20))
+        self.assertEqual(many, few, "set-based: the same queries for 5 or 25 customers")
+
+    def test_upload_says_large_files_go_through_the_server(self):
+        wizard = self.env["sunat.padron.load.wizard"].create(
+            {"provider_id": self.provider.id, "source": "upload", "upload": b"UlVDfA==", "upload_name": "p.txt"}
+        )
+        with patch.object(sunat_padron_load_wizard, "UPLOAD_MAX_MB", 0):
+            with self.assertRaisesRegex(UserError, "copy the file into the padrón directory on the server"):
+                wizard.action_load()
 
     def test_cron_checks_the_customers_too(self):
         path = self._padron("cron.zip", {3: ("ACTIVO", "NO HALLADO")})
