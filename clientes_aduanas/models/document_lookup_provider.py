@@ -291,7 +291,8 @@ class DocumentLookupProvider(models.Model):
 
     @api.model
     def _budget_message(self, budget):
-        return self.env._("the time allowed for one lookup (%(seconds)s s) ran out.", seconds=f"{budget:g}")
+        seconds = f"{budget:g}"  # not inside the call: the string extractor cannot read f-strings
+        return self.env._("the time allowed for one lookup (%(seconds)s s) ran out.", seconds=seconds)
 
     def _remaining_time(self):
         """Seconds left of the current lookup's time budget (None: no budget)."""

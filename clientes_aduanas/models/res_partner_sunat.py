@@ -38,6 +38,11 @@ def _q(query, table=None, **params):
     return SQL(query, check=SQL.identifier(CHECK_TABLE), padron=SQL.identifier(table or CHECK_TABLE), **params)
 
 
+def _markers(names):
+    # Built outside the translation call: the string extractor cannot read f-strings.
+    return {name: f"\x01{name}\x01" for name in names}
+
+
 def _sql_template(text, names):
     """A PostgreSQL format() template from a translated message: ``text``
     was rendered with ``\\x01name\\x01`` markers, each becoming a
@@ -357,10 +362,11 @@ class ResPartner(models.Model):
 
     def _sunat_post_change_notes(self, now):
         names = ("old_state", "new_state", "old_condition", "new_condition")
+        markers = _markers(names)
         text = self.env._(
             "SUNAT padrón check: taxpayer status %(old_state)s → %(new_state)s; "
             "address condition %(old_condition)s → %(new_condition)s.",
-            **{name: f"\x01{name}\x01" for name in names},
+            **markers,
         )
         template = str(Markup("<p>%s</p>") % Markup(_sql_template(text, names)))
         author = self.env.user.partner_id.id
@@ -387,10 +393,11 @@ class ResPartner(models.Model):
     def _sunat_schedule_observed_activities(self, now):
         activity_type = self.env.ref("clientes_aduanas.mail_activity_type_sunat_observed")
         names = ("state", "condition")
+        markers = _markers(names)
         text = self.env._(
             "SUNAT now reports this customer as %(state)s / %(condition)s (not ACTIVO / HABIDO): "
             "check its invoices and detracciones before new operations.",
-            **{name: f"\x01{name}\x01" for name in names},
+            **markers,
         )
         template = str(Markup("<p>%s</p>") % Markup(_sql_template(text, names)))
         # One open activity per customer: a second load with the same data,
