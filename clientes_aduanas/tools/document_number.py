@@ -162,7 +162,7 @@ def dni_to_ruc(number):
     """The RUC SUNAT gives to the holder of DNI ``number`` (prefix 10)."""
     number = validate_dni(number)
     base = "10" + number
-    return base + pe_ruc.calc_check_digit(base)
+    return base + ruc_check_digit(base)
 
 
 def restore_leading_zeros(kind, number):
