@@ -357,6 +357,13 @@ class TestDocumentLookup(ClientesAduanasCase):
         with form.line_ids.edit(list(by_field).index("street")) as line:
             line.apply = False  # keep the typed address
         form.save().with_user(self.user_edit).action_apply()
+        self.assertEqual(
+            (self.customer.sunat_taxpayer_state, self.customer.sunat_taxpayer_condition),
+            ("BAJA DE OFICIO", "NO HABIDO"),
+            "the lupa records the SUNAT status, whatever lines are applied",
+        )
+        self.assertTrue(self.customer.sunat_observed)
+        self.assertEqual(self.customer.sunat_source, "fake nohabido")
         self.assertEqual(self.customer.name, "IMPORTACIONES ANDINAS S.A.C.")
         self.assertEqual(self.customer.street, "Av. Arequipa 100")
         self.assertEqual(self.customer.state_id, self.env.ref("base.state_pe_15"))
@@ -412,6 +419,8 @@ class TestDocumentLookup(ClientesAduanasCase):
         form.city = "Lima"
         partner = form.save()
         self.assertEqual((partner.name, partner.vat), ("IMPORTACIONES ANDINAS S.A.C.", OTHER_RUC))
+        self.assertEqual((partner.sunat_taxpayer_state, partner.sunat_source), ("ACTIVO", "fake ok"))
+        self.assertTrue(partner.sunat_checked_on)
 
     def test_new_customer_lookup_warns_not_habido_and_failures(self):
         self._provider("nohabido")

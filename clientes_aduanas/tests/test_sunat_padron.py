@@ -6,6 +6,7 @@ import zipfile
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from ..tools import document_number as dn
 from ..tools import sunat_padron
 from .common import ClientesAduanasCase
 
@@ -136,3 +137,9 @@ class TestSunatPadron(ClientesAduanasCase):
         self.env.ref("clientes_aduanas.ir_cron_refresh_sunat_padron").method_direct_trigger()
         self.assertTrue(self.provider.active)
         self.assertEqual(self.provider.padron_rows, 4)
+
+    def test_fast_ruc_check_digit_is_sunat_modulo_11(self):
+        for prefix in ("10", "15", "16", "17", "20"):
+            for i in range(0, 10**8, 999_983):
+                body = f"{prefix}{i:08d}"
+                self.assertEqual(dn.ruc_check_digit(body), dn.pe_ruc.calc_check_digit(body), body)

@@ -12,6 +12,7 @@ import re
 
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.pe import cui as pe_cui
+from stdnum.pe import ruc as pe_ruc
 
 # Kinds of document the addon knows (value of l10n_latam.identification.type
 # ``customs_document_code``).
@@ -162,7 +163,7 @@ def dni_to_ruc(number):
     """The RUC SUNAT gives to the holder of DNI ``number`` (prefix 10)."""
     number = validate_dni(number)
     base = "10" + number
-    return base + ruc_check_digit(base)
+    return base + pe_ruc.calc_check_digit(base)
 
 
 def restore_leading_zeros(kind, number):
