@@ -35,20 +35,28 @@ def padron_bytes():
     return data
 
 
-@tagged("post_install", "-at_install")
-class TestSunatPadron(ClientesAduanasCase):
+class PadronCase(ClientesAduanasCase):
+    """The offline provider and a padrón directory of the test's own."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.provider = cls.env.ref("clientes_aduanas.lookup_provider_padron")
         cls.directory = tempfile.mkdtemp()
+        cls.env["ir.config_parameter"].set_param("clientes_aduanas.padron_directory", cls.directory)
+
+
+@tagged("post_install", "-at_install")
+class TestSunatPadron(PadronCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         cls.txt = os.path.join(cls.directory, "padron_reducido_ruc.txt")
         with open(cls.txt, "wb") as handle:
             handle.write(padron_bytes())
         cls.zip = os.path.join(cls.directory, "padron_reducido_ruc.zip")
         with zipfile.ZipFile(cls.zip, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.write(cls.txt, "padron_reducido_ruc.txt")
-        cls.env["ir.config_parameter"].set_param("clientes_aduanas.padron_directory", cls.directory)
 
     def test_load_reports_what_it_skipped(self):
         stats = self.provider._load_padron_file(self.zip)

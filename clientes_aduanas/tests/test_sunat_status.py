@@ -13,8 +13,7 @@ from odoo.tests import Form, new_test_user, tagged
 
 from ..tools import sunat_padron
 from ..wizard import sunat_padron_load_wizard
-from .common import ClientesAduanasCase
-from .test_sunat_padron import HEADER
+from .test_sunat_padron import HEADER, PadronCase
 
 
 def make_ruc(i):
@@ -35,13 +34,10 @@ def write_padron(path, lines):
 
 
 @tagged("post_install", "-at_install")
-class TestSunatStatus(ClientesAduanasCase):
+class TestSunatStatus(PadronCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.provider = cls.env.ref("clientes_aduanas.lookup_provider_padron")
-        cls.directory = tempfile.mkdtemp()
-        cls.env["ir.config_parameter"].set_param("clientes_aduanas.padron_directory", cls.directory)
         cls.salesman = new_test_user(cls.env, login="ca_sunat_sales", groups="sales_team.group_sale_salesman")
         cls.alerts = new_test_user(cls.env, login="ca_sunat_alerts", groups="base.group_user")
         cls.env.company.sunat_alert_user_id = cls.alerts

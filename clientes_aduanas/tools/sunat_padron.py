@@ -9,6 +9,7 @@ the region comes from UBIGEO.
 import io
 import itertools
 import re
+import time
 import zipfile
 
 from psycopg2 import sql
@@ -71,6 +72,7 @@ class PadronStats:
         self.duplicate_examples = []
         self.summary = {}
         self.load_record = None
+        self.seconds = {}
 
     def skip(self, reason, line_number, text):
         self.skipped[reason] += 1
@@ -198,6 +200,14 @@ def load(cr, binary_lines, before_swap=None):
     swap takes a lock that lookups wait for, so it comes last, right before
     the commit. Returns :class:`PadronStats`."""
     stats = PadronStats()
+    started = time.monotonic()
+
+    def lap(step):
+        nonlocal started
+        now = time.monotonic()
+        stats.seconds[step] = round(now - started, 2)
+        started = now
+
     cr.execute(_q("DROP TABLE IF EXISTS {staging}"))
     cr.execute(
         _q(
@@ -210,6 +220,7 @@ def load(cr, binary_lines, before_swap=None):
     cr.copy_expert(
         _q("COPY {staging} (ruc, name, taxpayer_state, taxpayer_condition, ubigeo, street) FROM STDIN"), stream
     )
+    lap("copy")
     if not stats.loaded:
         # A wrong or truncated file must not empty the live table.
         cr.execute(_q("DROP TABLE {staging}"))
@@ -230,13 +241,17 @@ def load(cr, binary_lines, before_swap=None):
     distinct = cr.fetchone()[0]
     stats.duplicates = stats.loaded - distinct
     stats.loaded = distinct
+    lap("deduplicate")
     cr.execute(_q("ALTER TABLE {new} ADD PRIMARY KEY (ruc)"))
     cr.execute(_q("DROP TABLE {staging}"))
+    lap("index")
     if before_swap is not None:
         before_swap(NEW_TABLE, stats)
+        lap("check")
     cr.execute(_q("DROP TABLE IF EXISTS {table}"))
     cr.execute(_q("ALTER TABLE {new} RENAME TO {table}"))
     cr.execute(_q("ALTER INDEX IF EXISTS {new_pkey} RENAME TO {pkey}"))
+    lap("swap")
     return stats
 
 
