@@ -9,6 +9,7 @@ BENCH_PADRON_ROWS changes the padrón size; the generated file is kept under
 bench/out/ (ignored by git) for the next run.
 """
 
+import itertools
 import json
 import os
 import random
@@ -185,7 +186,8 @@ def _timed_lookups(env, numbers, stop=None):
     of its own like a request (so the refresh's final swap is not held)."""
     Provider = env["document.lookup.provider"].with_context(document_lookup_kind="sunat_padron")
     seconds = []
-    for number in numbers:
+    # While a refresh runs, the numbers are asked again until it ends.
+    for number in itertools.cycle(numbers) if stop is not None else numbers:
         if stop is not None and stop.is_set():
             break
         start = time.perf_counter()
