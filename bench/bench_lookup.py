@@ -110,13 +110,14 @@ def step_check(count):
         from odoo.addons.clientes_aduanas.tools import sunat_padron  # the registry sets the addons path
 
         cr = env.cr
+        table = sunat_padron.active_table(cr)
         ruc_type = env["l10n_latam.identification.type"]._get_by_document_code("pe_ruc")
         cr.execute(
             f"""INSERT INTO res_partner (name, complete_name, vat, street, active, is_registered_customer,
                                          customer_state, l10n_latam_identification_type_id, country_id,
                                          autopost_bills, type, is_company)
                 SELECT s.name, s.name, s.ruc, s.street, true, true, 'active', %s, %s, 'ask', 'contact', true
-                  FROM {sunat_padron.TABLE} s ORDER BY s.ruc LIMIT %s""",
+                  FROM {table} s ORDER BY s.ruc LIMIT %s""",
             [ruc_type.id, env.ref("base.pe").id, count],
         )
         provider = env.ref("clientes_aduanas.lookup_provider_padron")
@@ -124,16 +125,16 @@ def step_check(count):
         base = _status_mb("VmRSS")
         reset = _reset_peak_rss()
         start = time.perf_counter()
-        first = Partner._sunat_check_against_padron(sunat_padron.TABLE, provider)
+        first = Partner._sunat_check_against_padron(table, provider)
         first_seconds = time.perf_counter() - start
         cr.execute(
-            f"""UPDATE {sunat_padron.TABLE} SET taxpayer_condition = 'NO HABIDO'
-                 WHERE ruc IN (SELECT ruc FROM {sunat_padron.TABLE} ORDER BY ruc LIMIT %s)
+            f"""UPDATE {table} SET taxpayer_condition = 'NO HABIDO'
+                 WHERE ruc IN (SELECT ruc FROM {table} ORDER BY ruc LIMIT %s)
                    AND taxpayer_condition = 'HABIDO'""",
             [int(count * CHANGED_SHARE)],
         )
         start = time.perf_counter()
-        again = Partner._sunat_check_against_padron(sunat_padron.TABLE, provider)
+        again = Partner._sunat_check_against_padron(table, provider)
         again_seconds = time.perf_counter() - start
         peak = _peak(reset)
         print(

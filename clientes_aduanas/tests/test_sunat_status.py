@@ -224,52 +224,6 @@ class TestSunatStatus(PadronCase):
         self.assertEqual(self.provider._load_padron_file("inside.zip").loaded, 5, "a name inside the directory")
         self.assertEqual(self.provider._load_padron_file(inside).loaded, 5, "a full path inside it")
 
-    def test_lookups_answer_from_the_previous_table_during_a_refresh(self):
-        """Two real transactions: a refresh paused in the middle of its COPY,
-        and a lookup in another worker that keeps answering from the
-        committed padrón, quickly."""
-        registry = self.registry
-        old_ruc, new_ruc = make_ruc(501), make_ruc(502)
-        with registry.cursor() as cr_x:
-            sunat_padron.load(cr_x, iter([padron_line(old_ruc, "ANTES S.A.C.").encode()]))
-            cr_x.commit()
-        self.addCleanup(self._empty_committed_padron)
-        reached, release = threading.Event(), threading.Event()
-
-        def slow_lines():
-            for i in range(2000):
-                if i == 1000:
-                    reached.set()
-                    release.wait(30)
-                yield padron_line(new_ruc if i == 0 else make_ruc(1000 + i), "DESPUES S.A.C.").encode()
-
-        def refresh():
-            with registry.cursor() as cr_x:
-                sunat_padron.load(cr_x, slow_lines())
-                cr_x.commit()
-
-        thread = threading.Thread(target=refresh)
-        thread.start()
-        try:
-            self.assertTrue(reached.wait(30))
-            with registry.cursor() as cr_x:
-                start = time.perf_counter()
-                row = sunat_padron.lookup(cr_x, old_ruc)
-                elapsed = time.perf_counter() - start
-            self.assertEqual(row["name"], "ANTES S.A.C.")
-            self.assertLess(elapsed, 1.0, "the lookup does not wait for the refresh")
-        finally:
-            release.set()
-            thread.join(60)
-        with registry.cursor() as cr_x:
-            self.assertIsNone(sunat_padron.lookup(cr_x, old_ruc))
-            self.assertEqual(sunat_padron.lookup(cr_x, new_ruc)["name"], "DESPUES S.A.C.")
-
-    def _empty_committed_padron(self):
-        with self.registry.cursor() as cr_x:
-            cr_x.execute(f"TRUNCATE {sunat_padron.TABLE}")
-            cr_x.commit()
-
     def test_check_query_count_does_not_grow_with_customers(self):
         self.provider._load_padron_file(self._padron("count.zip", {2: ("BAJA DE OFICIO", "HABIDO")}))
         Partner = self.env["res.partner"]
@@ -283,7 +237,7 @@ class TestSunatStatus(PadronCase):
             # creates below invalidate it): not a query per customer.
             self.assertTrue(self.env.user.partner_id.id)
             before = self.env.cr.sql_log_count
-            summary = Partner._sunat_check_against_padron(sunat_padron.TABLE, self.provider)
+            summary = Partner._sunat_check_against_padron(sunat_padron.active_table(self.env.cr), self.provider)
             return self.env.cr.sql_log_count - before, summary
 
         self.assertEqual(queries()[1]["changed"], 3)  # warms the ORM caches up
@@ -315,3 +269,71 @@ class TestSunatStatus(PadronCase):
         cron_env["document.lookup.provider"]._cron_refresh_padron()
         self.assertTrue(self.to_no_habido.sunat_observed)
         self.assertEqual(self._activities(self.to_no_habido).user_id, self.alerts)
+
+
+@tagged("post_install", "-at_install")
+class TestSunatPadronRefreshWhileLookingUp(PadronCase):
+    """Commits from other cursors: alone in its class, so that no other
+    test's transaction is older than the pointer it moves."""
+
+    def test_lookups_answer_from_the_previous_table_during_a_refresh(self):
+        """Real transactions: a refresh paused in its COPY, then between its
+        swap and its commit, and lookups in other workers that keep
+        answering from the committed padrón without waiting."""
+        registry = self.registry
+        old_ruc, new_ruc = make_ruc(501), make_ruc(502)
+        with registry.cursor() as cr_x:
+            sunat_padron.load(cr_x, iter([padron_line(old_ruc, "ANTES S.A.C.").encode()]))
+            cr_x.commit()
+        self.addCleanup(self._empty_committed_padron)
+        reached, release = threading.Event(), threading.Event()
+        swapped, commit = threading.Event(), threading.Event()
+
+        def slow_lines():
+            for i in range(2000):
+                if i == 1000:
+                    reached.set()
+                    release.wait(30)
+                yield padron_line(new_ruc if i == 0 else make_ruc(1000 + i), "DESPUES S.A.C.").encode()
+
+        def refresh():
+            with registry.cursor() as cr_x:
+                sunat_padron.load(cr_x, slow_lines())
+                swapped.set()  # new data in place, not committed yet
+                commit.wait(30)
+                cr_x.commit()
+
+        def timed_lookup(cr_x, ruc):
+            start = time.perf_counter()
+            row = sunat_padron.lookup(cr_x, ruc)
+            self.assertLess(time.perf_counter() - start, 1.0, "the lookup does not wait for the refresh")
+            return row and row["name"]
+
+        thread = threading.Thread(target=refresh)
+        thread.start()
+        try:
+            self.assertTrue(reached.wait(30))
+            with registry.cursor() as cr_x:
+                self.assertEqual(timed_lookup(cr_x, old_ruc), "ANTES S.A.C.", "during the COPY")
+            release.set()
+            self.assertTrue(swapped.wait(30))
+            # A request whose transaction began before the refresh commits
+            # (Odoo's transactions are REPEATABLE READ) keeps the old data,
+            # even when it looks up after the commit.
+            with registry.cursor() as older:
+                self.assertEqual(timed_lookup(older, old_ruc), "ANTES S.A.C.", "between swap and commit")
+                commit.set()
+                thread.join(60)
+                self.assertEqual(timed_lookup(older, old_ruc), "ANTES S.A.C.", "an older snapshot")
+        finally:
+            release.set()
+            commit.set()
+            thread.join(60)
+        with registry.cursor() as cr_x:
+            self.assertIsNone(timed_lookup(cr_x, old_ruc))
+            self.assertEqual(timed_lookup(cr_x, new_ruc), "DESPUES S.A.C.")
+
+    def _empty_committed_padron(self):
+        with self.registry.cursor() as cr_x:
+            cr_x.execute(f"TRUNCATE {sunat_padron.SLOTS['a']}, {sunat_padron.SLOTS['b']}")
+            cr_x.commit()

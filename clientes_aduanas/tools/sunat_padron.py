@@ -18,7 +18,8 @@ from . import document_number as dn
 
 TABLE = "clientes_aduanas_sunat_padron"
 STAGING = "clientes_aduanas_sunat_padron_staging"
-NEW_TABLE = TABLE + "_new"
+SLOTS = {"a": TABLE + "_a", "b": TABLE + "_b"}
+CURRENT = TABLE + "_current"
 COLUMNS = 15
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -166,39 +167,70 @@ def open_padron(path):
     return open(path, "rb")  # closed by the caller (with-statement)
 
 
-def _q(query):
+def _q(query, target=None):
     """Compose ``query`` with the table names as SQL identifiers."""
     return sql.SQL(query).format(
         table=sql.Identifier(TABLE),
         staging=sql.Identifier(STAGING),
-        new=sql.Identifier(TABLE + "_new"),
-        new_pkey=sql.Identifier(TABLE + "_new_pkey"),
-        pkey=sql.Identifier(TABLE + "_pkey"),
+        current=sql.Identifier(CURRENT),
+        slot_a=sql.Identifier(SLOTS["a"]),
+        slot_b=sql.Identifier(SLOTS["b"]),
+        target=sql.Identifier(SLOTS[target or "a"]),
+        target_pkey=sql.Identifier(SLOTS[target or "a"] + "_pkey"),
     )
+
+
+_COLUMNS = """(
+    ruc varchar(11) CONSTRAINT {target_pkey} PRIMARY KEY,
+    name varchar NOT NULL,
+    taxpayer_state varchar,
+    taxpayer_condition varchar,
+    ubigeo varchar(6),
+    street varchar
+)"""
 
 
 def create_table(cr):
+    """Two tables take turns holding the padrón; the one-row table CURRENT
+    says which one lookups read. A refresh fills the other one and moves
+    the pointer in its transaction: nothing lookups read is locked or
+    rewritten, so they never wait, and a lookup sees either the old data or
+    the new, never an empty table (a table dropped and renamed in a
+    transaction is empty for a snapshot older than that transaction)."""
+    cr.execute("SELECT 1 FROM pg_class WHERE relname = %s AND relkind = 'r'", [TABLE])
+    if cr.fetchone():
+        # A padrón loaded by an earlier version: it becomes the first slot.
+        cr.execute(_q("ALTER TABLE {table} RENAME TO {slot_a}"))
+        cr.execute(
+            sql.SQL("ALTER INDEX IF EXISTS {} RENAME TO {}").format(
+                sql.Identifier(TABLE + "_pkey"), sql.Identifier(SLOTS["a"] + "_pkey")
+            )
+        )
+    for slot in SLOTS:
+        cr.execute(_q("CREATE TABLE IF NOT EXISTS {target} " + _COLUMNS, slot))
     cr.execute(
         _q(
-            """CREATE TABLE IF NOT EXISTS {table} (
-                ruc varchar(11) PRIMARY KEY,
-                name varchar NOT NULL,
-                taxpayer_state varchar,
-                taxpayer_condition varchar,
-                ubigeo varchar(6),
-                street varchar
+            """CREATE TABLE IF NOT EXISTS {current} (
+                slot char(1) NOT NULL CHECK (slot IN ('a', 'b')),
+                singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton)
             )"""
         )
     )
+    cr.execute(_q("INSERT INTO {current} (slot) VALUES ('a') ON CONFLICT DO NOTHING"))
+
+
+def active_table(cr):
+    """Name of the table the lookups read now."""
+    cr.execute(_q("SELECT slot FROM {current}"))
+    return SLOTS[cr.fetchone()[0]]
 
 
 def load(cr, binary_lines, before_swap=None):
-    """COPY the rows into a staging table, then replace the live table in
-    the same transaction (lookups keep reading the old data until commit).
-    Duplicated RUCs keep their first row. ``before_swap(table, stats)`` runs
-    on the complete new table while the live one is still untouched: the
-    swap takes a lock that lookups wait for, so it comes last, right before
-    the commit. Returns :class:`PadronStats`."""
+    """COPY the rows into a staging table, then into the table lookups do
+    not read, and point to it: lookups keep reading the old data until
+    commit, without waiting. Duplicated RUCs keep their first row.
+    ``before_swap(table, stats)`` runs on the complete new table. Two loads
+    at once queue on the pointer row. Returns :class:`PadronStats`."""
     stats = PadronStats()
     started = time.monotonic()
 
@@ -208,6 +240,8 @@ def load(cr, binary_lines, before_swap=None):
         stats.seconds[step] = round(now - started, 2)
         started = now
 
+    cr.execute(_q("SELECT slot FROM {current} FOR UPDATE"))
+    target = "b" if cr.fetchone()[0] == "a" else "a"
     cr.execute(_q("DROP TABLE IF EXISTS {staging}"))
     cr.execute(
         _q(
@@ -229,35 +263,43 @@ def load(cr, binary_lines, before_swap=None):
         f"SELECT ruc, count(*) FROM {STAGING} GROUP BY ruc HAVING count(*) > 1 ORDER BY ruc LIMIT %s", [EXAMPLES]
     )
     stats.duplicate_examples = [f"{ruc} ({count}x)" for ruc, count in cr.fetchall()]
-    cr.execute(_q("DROP TABLE IF EXISTS {new}"))
+    # The other slot is read by nobody (the pointer moved away from it at
+    # the previous load): emptied, filled without its index, re-indexed.
+    # Lookups name the active slot alone, so they take no lock on this one.
+    cr.execute(_q("TRUNCATE {target}", target))
+    cr.execute(_q("ALTER TABLE {target} DROP CONSTRAINT IF EXISTS {target_pkey}", target))
     cr.execute(
         _q(
-            """CREATE TABLE {new} AS
+            """INSERT INTO {target} (ruc, name, taxpayer_state, taxpayer_condition, ubigeo, street)
               SELECT DISTINCT ON (ruc) ruc, name, taxpayer_state, taxpayer_condition, ubigeo, street
-                FROM {staging} ORDER BY ruc, line"""
+                FROM {staging} ORDER BY ruc, line""",
+            target,
         )
     )
-    cr.execute(_q("SELECT count(*) FROM {new}"))
-    distinct = cr.fetchone()[0]
+    distinct = cr.rowcount
     stats.duplicates = stats.loaded - distinct
     stats.loaded = distinct
-    lap("deduplicate")
-    cr.execute(_q("ALTER TABLE {new} ADD PRIMARY KEY (ruc)"))
     cr.execute(_q("DROP TABLE {staging}"))
+    lap("deduplicate")
+    cr.execute(_q("ALTER TABLE {target} ADD CONSTRAINT {target_pkey} PRIMARY KEY (ruc)", target))
+    cr.execute(_q("ANALYZE {target}", target))
     lap("index")
     if before_swap is not None:
-        before_swap(NEW_TABLE, stats)
+        before_swap(SLOTS[target], stats)
         lap("check")
-    cr.execute(_q("DROP TABLE IF EXISTS {table}"))
-    cr.execute(_q("ALTER TABLE {new} RENAME TO {table}"))
-    cr.execute(_q("ALTER INDEX IF EXISTS {new_pkey} RENAME TO {pkey}"))
+    cr.execute(_q("UPDATE {current} SET slot = %s"), [target])
     lap("swap")
     return stats
 
 
 def lookup(cr, ruc):
+    cr.execute(_q("SELECT slot FROM {current}"))
     cr.execute(
-        _q("SELECT ruc, name, taxpayer_state, taxpayer_condition, ubigeo, street FROM {table} WHERE ruc = %s"), [ruc]
+        _q(
+            "SELECT ruc, name, taxpayer_state, taxpayer_condition, ubigeo, street FROM {target} WHERE ruc = %s",
+            cr.fetchone()[0],
+        ),
+        [ruc],
     )
     row = cr.fetchone()
     if not row:
