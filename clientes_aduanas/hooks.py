@@ -4,7 +4,8 @@ import logging
 
 from odoo.tools import SQL
 
-from .tools.sunat_padron import STAGING, TABLE
+from .models.document_lookup_provider import RATE_TABLE
+from .tools.sunat_padron import CURRENT, SLOTS, STAGING, TABLE
 
 _logger = logging.getLogger(__name__)
 
@@ -30,7 +31,9 @@ def uninstall_hook(env):
     )
     kept = [row[0] for row in cr.fetchall()]
     _logger.info("clientes_aduanas uninstall: %s identification types kept", len(kept))
-    for table in (TABLE, f"{TABLE}_new", STAGING):
+    # The padrón's two slots and their pointer, the staging table, the single
+    # table of earlier versions, and the lookups' shared rate counter.
+    for table in (*SLOTS.values(), CURRENT, STAGING, TABLE, f"{TABLE}_new", RATE_TABLE):
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
     for index in KEPT_COLUMN_INDEXES:
         cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(index)))

@@ -10,6 +10,7 @@ from . import res_partner_lookup
 from . import res_partner_portal
 from . import res_partner_lookup_available
 from . import res_partner_customer_views
+from . import res_partner_sunat
 from . import res_company
 from . import res_country_state
 from . import res_config_settings
@@ -22,3 +23,4 @@ from . import customs_operation_history
 from . import customer_import_job
 from . import document_lookup_provider
 from . import document_lookup_cache
+from . import sunat_padron_load

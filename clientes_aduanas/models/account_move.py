@@ -49,3 +49,10 @@ class AccountMove(models.Model):
                         name=move.partner_id.display_name,
                     )
                 )
+
+    # Customer invoices only; the refusal lives in the partner's operation check.
+    @api.onchange("partner_id")
+    def _onchange_partner_id_sunat_warning(self):
+        if not self.is_sale_document(include_receipts=True):
+            return None
+        return self.partner_id._sunat_operation_warning()

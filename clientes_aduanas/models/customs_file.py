@@ -330,3 +330,8 @@ class CustomsFile(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
         return action | {"domain": [("id", "in", self.invoice_ids.ids)], "context": {"create": False}}
+
+    # Warned when the customs file is made; refused by the partner's operation check.
+    @api.onchange("partner_id")
+    def _onchange_partner_id_sunat_warning(self):
+        return self.partner_id._sunat_operation_warning()

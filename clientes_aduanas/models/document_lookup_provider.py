@@ -1,4 +1,3 @@
-import collections
 import json
 import logging
 import os
@@ -11,7 +10,7 @@ import requests
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import html2plaintext
+from odoo.tools import SQL, html2plaintext
 
 from ..tools import document_number as dn
 from ..tools import sunat_padron
@@ -36,11 +35,13 @@ RESULT_KEYS = (
 MAX_TEXT = 250
 _TAG = re.compile(r"<[^>]*>")
 
-# Per-provider request times of the last minute, per worker process: the
-# rate limit is enforced in-process (good enough for a button; a shared
-# limiter would need the database or Redis).
-_RATE_LOCK = threading.Lock()
-_RATE_WINDOWS = collections.defaultdict(collections.deque)
+# Requests per provider and minute, shared by every worker and machine:
+# PostgreSQL is the only state they share. A plain table (no model): it is
+# written from a short transaction of its own, see _check_rate_limit.
+RATE_TABLE = "clientes_aduanas_lookup_rate"
+MAX_RETRIES = 5
+DEFAULT_TIME_BUDGET = 10.0
+PARAM_PADRON_DIRECTORY = "clientes_aduanas.padron_directory"
 
 # One requests.Session per worker thread (sessions are not thread-safe):
 # it keeps the TLS connection to a provider alive between lookups, and a new
@@ -141,7 +142,9 @@ class DocumentLookupProvider(models.Model):
     token = fields.Char(groups="base.group_system", copy=False)
     connect_timeout = fields.Float(default=3.0, help="Seconds to wait for the connection.")
     read_timeout = fields.Float(default=5.0, help="Seconds to wait for the answer.")
-    max_retries = fields.Integer(default=2, help="Retries on HTTP 429 and 5xx only.")
+    max_retries = fields.Integer(
+        default=2, help="Retries on HTTP 429 and 5xx only, from 0 to 5, within the lookup's total time budget."
+    )
     backoff = fields.Float(default=0.5, help="Seconds before the first retry; doubled each time.")
     rate_limit = fields.Integer(string="Requests per Minute", default=60, help="0 means no limit.")
     ruc_mapping = fields.Text(
@@ -152,6 +155,14 @@ class DocumentLookupProvider(models.Model):
     padron_loaded_on = fields.Datetime(string="Padrón Loaded On", readonly=True)
     padron_rows = fields.Integer(string="Padrón Rows", readonly=True)
     padron_report = fields.Text(string="Last Load Report", readonly=True)
+
+    _sql_constraints = [
+        (
+            "max_retries_range",
+            f"CHECK(max_retries >= 0 AND max_retries <= {MAX_RETRIES})",
+            "Retries must be between 0 and 5.",
+        ),
+    ]
 
     @api.constrains("ruc_mapping", "dni_mapping")
     def _check_mappings(self):
@@ -238,6 +249,17 @@ class DocumentLookupProvider(models.Model):
     def init(self):
         res = super().init()
         sunat_padron.create_table(self.env.cr)
+        self.env.cr.execute(
+            SQL(
+                """CREATE TABLE IF NOT EXISTS %s (
+                provider_id integer NOT NULL,
+                minute timestamp NOT NULL,
+                hits integer NOT NULL,
+                PRIMARY KEY (provider_id, minute)
+            )""",
+                SQL.identifier(RATE_TABLE),
+            )
+        )
         return res
 
     # ------------------------------------------------------------------
@@ -252,6 +274,16 @@ class DocumentLookupProvider(models.Model):
         )
 
     @api.model
+    def _time_budget(self):
+        """Seconds one lookup may take across all its retries and providers."""
+        value = self.env["ir.config_parameter"].sudo().get_param("clientes_aduanas.lookup_time_budget")
+        try:
+            budget = float(value) if value else DEFAULT_TIME_BUDGET
+        except ValueError:
+            budget = DEFAULT_TIME_BUDGET
+        return budget if budget > 0 else DEFAULT_TIME_BUDGET
+
+    @api.model
     def _lookup(self, code, number):
         """Look ``number`` (document kind ``code``) up: cache, then every
         active provider in order. Returns a dict of sanitised values with
@@ -264,12 +296,18 @@ class DocumentLookupProvider(models.Model):
             # Checked locally first: no request for a number that cannot exist.
             raise UserError(self.env["res.partner"]._document_error_message(err, id_type.name)) from err
         Cache = self.env["document.lookup.cache"].sudo()
-        cached = Cache._get(code, number, *self._cache_ttl())
+        # A caller may ask one kind of source only, fresh (the padrón
+        # comparison of a customer): the cache may hold another source's answer.
+        only_kind = self.env.context.get("document_lookup_kind")
+        cached = None if only_kind else Cache._get(code, number, *self._cache_ttl())
         if cached is not None:
             if not cached["found"]:
                 raise UserError(self._not_found_message(id_type, number))
             return cached["payload"]
-        providers = self.sudo().search([("document_type_ids", "in", id_type.ids)])
+        domain = [("document_type_ids", "in", id_type.ids)]
+        if only_kind:
+            domain.append(("kind", "=", only_kind))
+        providers = self.sudo().search(domain)
         if not providers:
             raise UserError(
                 self.env._(
@@ -278,14 +316,19 @@ class DocumentLookupProvider(models.Model):
                 )
             )
         failures = []
+        budget = self._time_budget()
+        deadline = time.monotonic() + budget
         for provider in providers:
             try:
-                result = provider._lookup_one(code, number)
+                if time.monotonic() >= deadline:
+                    raise LookupFailure(self._budget_message(budget))
+                result = provider.with_context(document_lookup_deadline=(deadline, budget))._lookup_one(code, number)
             except LookupFailure as failure:
                 _logger.info("Lookup %s %s with %s failed: %s", code, number, provider.name, failure.message)
                 failures.append(failure)
                 continue
             result["provider"] = provider.name
+            result["provider_id"] = provider.id
             Cache._store(code, number, provider, True, result)
             return result
         details = "\n".join(f"- {p.name}: {f.message}" for p, f in zip(providers, failures, strict=True))
@@ -295,6 +338,21 @@ class DocumentLookupProvider(models.Model):
             Cache._store(code, number, self.browse(), False, {})
             raise UserError(self._not_found_message(id_type, number) + "\n" + details)
         raise UserError(self.env._("The lookup failed; you can type the data by hand.") + "\n" + details)
+
+    @api.model
+    def _budget_message(self, budget):
+        seconds = f"{budget:g}"  # not inside the call: the string extractor cannot read f-strings
+        return self.env._("the time allowed for one lookup (%(seconds)s s) ran out.", seconds=seconds)
+
+    def _remaining_time(self):
+        """Seconds left of the current lookup's time budget (None: no budget)."""
+        deadline = self.env.context.get("document_lookup_deadline")
+        if not deadline:
+            return None
+        remaining = deadline[0] - time.monotonic()
+        if remaining <= 0:
+            raise LookupFailure(self._budget_message(deadline[1]))
+        return remaining
 
     @api.model
     def _taxpayer_warning(self, state, condition):
@@ -341,18 +399,45 @@ class DocumentLookupProvider(models.Model):
         return text.replace(token, "***") if token else text
 
     def _check_rate_limit(self):
+        """Count one request against the provider's limit for the current
+        minute, for all workers together. The counter is written and
+        committed in a transaction of its own: its row lock lasts
+        microseconds instead of the caller's whole request, and a request
+        that was sent stays counted when the caller's transaction rolls back."""
         if self.rate_limit <= 0:
             return
-        now = time.monotonic()
-        with _RATE_LOCK:
-            window = _RATE_WINDOWS[(self.env.cr.dbname, self.id)]
-            while window and now - window[0] > 60:
-                window.popleft()
-            if len(window) >= self.rate_limit:
-                raise LookupFailure(
-                    self.env._("the limit of %(limit)s requests per minute was reached.", limit=self.rate_limit)
+        table = SQL.identifier(RATE_TABLE)
+        with self.env.registry.cursor() as rate_cr:
+            # A count lost in a crash is harmless: no wait for the disk at commit.
+            rate_cr.execute("SET LOCAL synchronous_commit TO OFF")
+            rate_cr.execute(
+                SQL(
+                    """INSERT INTO %(table)s AS r (provider_id, minute, hits)
+                    VALUES (%(provider)s, date_trunc('minute', now() at time zone 'utc'), 1)
+                    ON CONFLICT (provider_id, minute) DO UPDATE SET hits = r.hits + 1
+                     WHERE r.hits < %(limit)s
+                    RETURNING hits""",
+                    table=table,
+                    provider=self.id,
+                    limit=self.rate_limit,
                 )
-            window.append(now)
+            )
+            row = rate_cr.fetchone()
+            if row and row[0] == 1:
+                # First request of a minute: forget the minutes gone by.
+                rate_cr.execute(
+                    SQL(
+                        """DELETE FROM %s
+                         WHERE provider_id = %s AND minute < date_trunc('minute', now() at time zone 'utc')""",
+                        table,
+                        self.id,
+                    )
+                )
+            rate_cr.commit()
+        if not row:
+            raise LookupFailure(
+                self.env._("the limit of %(limit)s requests per minute was reached.", limit=self.rate_limit)
+            )
 
     def _lookup_http_json(self, code, number):
         path = {dn.PE_RUC: self.ruc_path, dn.PE_DNI: self.dni_path}.get(code)
@@ -392,9 +477,14 @@ class DocumentLookupProvider(models.Model):
         return result
 
     def _http_request(self, url, headers, params, body):
-        attempts = max(0, self.max_retries) + 1
+        attempts = min(max(0, self.max_retries), MAX_RETRIES) + 1
         safe_url = self._redact(url)
         for attempt in range(attempts):
+            # Each attempt waits at most what is left of the lookup's budget.
+            remaining = self._remaining_time()
+            connect, read = self.connect_timeout or 3.0, self.read_timeout or 5.0
+            if remaining is not None:
+                connect, read = min(connect, remaining), min(read, remaining)
             self._check_rate_limit()
             try:
                 response = _session().request(
@@ -403,10 +493,13 @@ class DocumentLookupProvider(models.Model):
                     headers=headers,
                     params=params,
                     json=body,
-                    timeout=(self.connect_timeout or 3.0, self.read_timeout or 5.0),
+                    timeout=(connect, read),
                     allow_redirects=False,
                 )
             except requests.Timeout as err:
+                if remaining is not None and remaining < max(self.connect_timeout or 3.0, self.read_timeout or 5.0):
+                    # Cut short by the lookup's budget, not by the provider's own timeouts.
+                    raise LookupFailure(self._budget_message(self.env.context["document_lookup_deadline"][1])) from err
                 raise LookupFailure(self.env._("the service did not answer in time.")) from err
             except requests.ConnectionError as err:
                 raise LookupFailure(self.env._("the service cannot be reached.")) from err
@@ -415,8 +508,11 @@ class DocumentLookupProvider(models.Model):
             status = response.status_code
             _logger.debug("Lookup %s %s -> %s", self.http_method, safe_url, status)
             if (status == 429 or status >= 500) and attempt + 1 < attempts:
-                time.sleep(self.backoff * (2**attempt))
-                continue
+                pause = self.backoff * (2**attempt)
+                remaining = self._remaining_time()
+                if remaining is None or pause < remaining:
+                    time.sleep(pause)
+                    continue
             if status == 404:
                 raise LookupFailure(self.env._("not found."), not_found=True)
             if status in (401, 403):
@@ -441,24 +537,62 @@ class DocumentLookupProvider(models.Model):
             raise LookupFailure(self.env._("not found in the padrón."), not_found=True)
         return row
 
+    @api.model
+    def _padron_server_path(self, path):
+        """The real path of ``path`` when it lies inside the padrón directory
+        the administrator configured; refused otherwise with one message
+        that says nothing about whether the file exists."""
+        directory = self.env["ir.config_parameter"].sudo().get_param(PARAM_PADRON_DIRECTORY)
+        if directory and path:
+            base = os.path.realpath(directory)
+            # realpath resolves "..", and symbolic links leading out of it.
+            full = os.path.realpath(os.path.join(base, path.strip()))
+            if full != base and os.path.commonpath([base, full]) == base:
+                return full
+        raise UserError(
+            self.env._(
+                "Only files inside the padrón directory set in Settings > Customers > Document Lookup can be "
+                "loaded from the server."
+            )
+        )
+
     def _load_padron_file(self, path):
-        """Load or refresh the offline padrón from a .zip or .txt file."""
+        """Load or refresh the offline padrón from a .zip or .txt file on
+        the server, inside the configured padrón directory."""
         self.ensure_one()
+        self._check_padron_loader()
+        full = self._padron_server_path(path)
+        return self._load_padron_path(full, os.path.basename(full))
+
+    def _check_padron_loader(self):
         if not self.env.is_admin():
             raise UserError(self.env._("Only administrators can load the SUNAT padrón."))
+
+    def _load_padron_path(self, path, label):
+        """Load the padrón from ``path`` (already allowed: a file of the
+        padrón directory or the temporary copy of an upload), then check
+        every registered customer against it before it goes live."""
+        self.ensure_one()
+        self._check_padron_loader()
         try:
             stream = sunat_padron.open_padron(path)
         except (OSError, zipfile.BadZipFile, IndexError) as err:
-            raise UserError(self.env._("Cannot open %(path)s.", path=path)) from err
+            raise UserError(self.env._("Cannot open %(path)s.", path=label)) from err
+        outcome = {}
+
+        def check_customers(table, stats):
+            outcome["summary"] = self.env["res.partner"]._sunat_check_against_padron(table, self)
+            outcome["load"] = self._record_padron_load(label, stats, outcome["summary"])
+
         try:
             with stream:
-                stats = sunat_padron.load(self.env.cr, stream)
+                stats = sunat_padron.load(self.env.cr, stream, before_swap=check_customers)
         except sunat_padron.PadronEmptyError as err:
             raise UserError(
                 self.env._(
                     "%(path)s has no usable row of the SUNAT padrón (%(read)s lines read); "
                     "the padrón was left as it was.",
-                    path=os.path.basename(path),
+                    path=label,
                     read=err.stats.read,
                 )
             ) from err
@@ -466,8 +600,13 @@ class DocumentLookupProvider(models.Model):
             # A truncated or corrupt archive: the transaction is rolled back,
             # the live table is untouched.
             raise UserError(
-                self.env._("%(path)s is damaged or truncated; the padrón was left as it was.", path=path)
+                self.env._("%(path)s is damaged or truncated; the padrón was left as it was.", path=label)
             ) from err
+        stats.summary = outcome["summary"]
+        stats.load_record = outcome["load"]
+        return stats
+
+    def _record_padron_load(self, label, stats, summary):
         report = self.env._(
             "Read %(read)s rows, loaded %(loaded)s. Skipped: %(fields)s with missing or extra fields, "
             "%(encoding)s with unreadable characters, %(ruc)s with an invalid RUC; %(dups)s duplicated RUCs "
@@ -482,16 +621,53 @@ class DocumentLookupProvider(models.Model):
         examples = [f"{reason}: {', '.join(items)}" for reason, items in stats.examples.items() if items]
         if stats.duplicate_examples:
             examples.append("duplicated: " + ", ".join(stats.duplicate_examples))
+        customers = self.env._(
+            "Customers checked: %(checked)s; status changed: %(changed)s; observed (not ACTIVO / HABIDO): "
+            "%(observed)s, %(new)s of them new; absent from the padrón: %(absent)s; name or address to review: "
+            "%(differs)s.",
+            checked=summary["checked"],
+            changed=summary["changed"],
+            observed=summary["observed"],
+            new=summary["newly_observed"],
+            absent=summary["absent"],
+            differs=summary["differs"],
+        )
+        full_report = "\n".join([report, *examples, customers])
         self.write(
             {
                 "active": True,
                 "padron_loaded_on": fields.Datetime.now(),
                 "padron_rows": stats.loaded,
-                "padron_report": "\n".join([report, *examples]),
+                "padron_report": full_report,
             }
         )
         self.env["document.lookup.cache"].sudo().search([("code", "=", dn.PE_RUC)]).unlink()
-        return stats
+        return (
+            self.env["sunat.padron.load"]
+            .sudo()
+            .create(
+                {
+                    "provider_id": self.id,
+                    "file_name": label,
+                    "rows_read": stats.read,
+                    "rows_loaded": stats.loaded,
+                    "report": full_report,
+                    "customers_checked": summary["checked"],
+                    "customers_changed": summary["changed"],
+                    "customers_observed": summary["observed"],
+                    "customers_newly_observed": summary["newly_observed"],
+                    "customers_absent": summary["absent"],
+                    "customers_differing": summary["differs"],
+                    "absent_examples": ", ".join(summary["absent_examples"]),
+                }
+            )
+        )
+
+    def action_view_padron_loads(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("clientes_aduanas.sunat_padron_load_action")
+        action["domain"] = [("provider_id", "=", self.id)]
+        return action
 
     def action_open_padron_load_wizard(self):
         self.ensure_one()

@@ -20,3 +20,16 @@ class ResConfigSettings(models.TransientModel):
         default=10,
         help="A number no source knows is not asked again for this long (a new RUC appears within a day).",
     )
+    sunat_refuse_observed = fields.Boolean(related="company_id.sunat_refuse_observed", readonly=False)
+    sunat_alert_user_id = fields.Many2one(related="company_id.sunat_alert_user_id", readonly=False)
+    lookup_time_budget = fields.Float(
+        string="Time per Lookup (seconds)",
+        config_parameter="clientes_aduanas.lookup_time_budget",
+        default=10.0,
+        help="Total time one lookup may take across all retries and providers, so that no worker is held longer.",
+    )
+    padron_directory = fields.Char(
+        string="Padrón Directory on the Server",
+        config_parameter="clientes_aduanas.padron_directory",
+        help="Only files inside this directory can be loaded as the SUNAT padrón from the server.",
+    )

@@ -36,3 +36,9 @@ class SaleOrder(models.Model):
                         name=order.partner_id.display_name,
                     )
                 )
+
+    # A quotation for a customer observed by SUNAT: warned here; refused (company
+    # setting) by res.partner._check_can_be_used_in_operation.
+    @api.onchange("partner_id")
+    def _onchange_partner_id_sunat_warning(self):
+        return self.partner_id._sunat_operation_warning()

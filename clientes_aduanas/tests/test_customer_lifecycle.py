@@ -4,9 +4,12 @@ what a suspended customer can no longer do (at the depth where it happens)."""
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import SQL
 
 from ..hooks import uninstall_hook
+from ..models.document_lookup_provider import RATE_TABLE
 from ..tools import document_number as dn
+from ..tools.sunat_padron import CURRENT, SLOTS, STAGING
 from .common import ClientesAduanasCase
 
 
@@ -289,7 +292,9 @@ class TestUninstallHook(ClientesAduanasCase):
         self.assertTrue(owned, "the addon creates the Honduran types")
         type_ids = owned.mapped("res_id")
         self.assertTrue(self._exists("res_partner_lower_email_idx"))
-        self.env.cr.execute("CREATE TABLE IF NOT EXISTS clientes_aduanas_sunat_padron (ruc varchar PRIMARY KEY)")
+        ours = (*SLOTS.values(), CURRENT, STAGING, "clientes_aduanas_sunat_padron", RATE_TABLE)
+        for table in ours:
+            self.env.cr.execute(SQL("CREATE TABLE IF NOT EXISTS %s (key varchar)", SQL.identifier(table)))
         with self.env.cr.savepoint():
             uninstall_hook(self.env)
             self.assertFalse(
@@ -298,7 +303,7 @@ class TestUninstallHook(ClientesAduanasCase):
             self.assertEqual(IdType.browse(type_ids).exists().ids, type_ids)
             self.assertEqual(customer.l10n_latam_identification_type_id, self.type_rtn)
             for name in (
-                "clientes_aduanas_sunat_padron",
+                *ours,
                 "res_partner_lower_email_idx",
                 "res_partner_email_normalized_idx",
             ):

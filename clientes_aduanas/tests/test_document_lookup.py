@@ -6,9 +6,14 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+import psycopg2
+
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
+from ..models.document_lookup_provider import LookupFailure
 from .common import ClientesAduanasCase
 
 RUC = "20512345671"
@@ -61,6 +66,9 @@ class FakeProvider(BaseHTTPRequestHandler):
         type(self).paths_seen.append(self.path)
         if scenario == "slow":
             time.sleep(1.0)
+        if scenario == "slow503":
+            time.sleep(0.4)
+            return self._send(503, {"message": "busy"})
         if scenario == "notfound":
             return self._send(404, {"message": "not found"})
         if scenario.startswith("e") and scenario[1:].isdigit():
@@ -255,6 +263,57 @@ class TestDocumentLookup(ClientesAduanasCase):
         self.assertIn("per minute", str(ctx.exception))
         self.assertEqual(FakeProvider.hits["ok"], 2)
 
+    def test_rate_limit_shared_by_workers(self):
+        """Two database cursors stand for two workers: the count of the
+        minute lives in PostgreSQL, and neither waits for the other's
+        transaction to end."""
+        with self.registry.cursor() as cr_x:
+            env = api.Environment(cr_x, SUPERUSER_ID, {})
+            template = env.ref("clientes_aduanas.lookup_provider_apis_net_pe")
+            provider_id = template.copy(
+                {"name": "shared", "active": False, "base_url": f"http://127.0.0.1:{self.port}/ok", "rate_limit": 3}
+            ).id
+            cr_x.commit()
+        self.addCleanup(self._delete_committed_provider, provider_id)
+        with self.registry.cursor() as cr_1, self.registry.cursor() as cr_2:
+            worker_1 = api.Environment(cr_1, SUPERUSER_ID, {})["document.lookup.provider"].browse(provider_id)
+            worker_2 = api.Environment(cr_2, SUPERUSER_ID, {})["document.lookup.provider"].browse(provider_id)
+            worker_1._lookup_one("pe_ruc", RUC)
+            worker_2._lookup_one("pe_ruc", OTHER_RUC)  # worker 1's transaction is still open
+            worker_1._lookup_one("pe_ruc", "20131312955")
+            for worker in (worker_2, worker_1):
+                with self.assertRaises(LookupFailure) as ctx:
+                    worker._lookup_one("pe_ruc", RUC)
+                self.assertIn("3 requests per minute", ctx.exception.message)
+            cr_1.rollback()  # a rolled back request stays counted: it was sent
+            with self.assertRaisesRegex(LookupFailure, "per minute"):
+                worker_2._lookup_one("pe_ruc", RUC)
+        self.assertEqual(FakeProvider.hits["ok"], 3)
+
+    def _delete_committed_provider(self, provider_id):
+        with self.registry.cursor() as cr_x:
+            api.Environment(cr_x, SUPERUSER_ID, {})["document.lookup.provider"].browse(provider_id).unlink()
+            cr_x.commit()
+
+    def test_total_time_budget_across_retries_and_providers(self):
+        self.env["ir.config_parameter"].set_param("clientes_aduanas.lookup_time_budget", "1.5")
+        self._provider("slow503", sequence=1, max_retries=5, read_timeout=5.0)
+        self._provider("slow", sequence=2, read_timeout=5.0)
+        start = time.monotonic()
+        with self.assertRaises(UserError) as ctx:
+            self._lookup()
+        elapsed = time.monotonic() - start
+        # Without the budget: 6 attempts x 0.4 s, then 1 s for the second provider.
+        self.assertLess(elapsed, 2.2)
+        self.assertLessEqual(FakeProvider.hits["slow503"], 4)
+        self.assertIn("time allowed for one lookup (1.5 s) ran out", str(ctx.exception))
+        self.assertIn("fake slow:", str(ctx.exception))
+
+    def test_retries_bounded(self):
+        with self.assertRaises(psycopg2.errors.CheckViolation), mute_logger("odoo.sql_db"):
+            self._provider("ok", max_retries=50)
+        self._provider("ok", max_retries=5)
+
     def test_answers_are_sanitised(self):
         self._provider("big")
         name = self._lookup()["name"]
@@ -298,6 +357,13 @@ class TestDocumentLookup(ClientesAduanasCase):
         with form.line_ids.edit(list(by_field).index("street")) as line:
             line.apply = False  # keep the typed address
         form.save().with_user(self.user_edit).action_apply()
+        self.assertEqual(
+            (self.customer.sunat_taxpayer_state, self.customer.sunat_taxpayer_condition),
+            ("BAJA DE OFICIO", "NO HABIDO"),
+            "the lupa records the SUNAT status, whatever lines are applied",
+        )
+        self.assertTrue(self.customer.sunat_observed)
+        self.assertEqual(self.customer.sunat_source, "fake nohabido")
         self.assertEqual(self.customer.name, "IMPORTACIONES ANDINAS S.A.C.")
         self.assertEqual(self.customer.street, "Av. Arequipa 100")
         self.assertEqual(self.customer.state_id, self.env.ref("base.state_pe_15"))
@@ -353,6 +419,8 @@ class TestDocumentLookup(ClientesAduanasCase):
         form.city = "Lima"
         partner = form.save()
         self.assertEqual((partner.name, partner.vat), ("IMPORTACIONES ANDINAS S.A.C.", OTHER_RUC))
+        self.assertEqual((partner.sunat_taxpayer_state, partner.sunat_source), ("ACTIVO", "fake ok"))
+        self.assertTrue(partner.sunat_checked_on)
 
     def test_new_customer_lookup_warns_not_habido_and_failures(self):
         self._provider("nohabido")

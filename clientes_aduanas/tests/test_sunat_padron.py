@@ -6,6 +6,7 @@ import zipfile
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from ..tools import document_number as dn
 from ..tools import sunat_padron
 from .common import ClientesAduanasCase
 
@@ -34,13 +35,22 @@ def padron_bytes():
     return data
 
 
-@tagged("post_install", "-at_install")
-class TestSunatPadron(ClientesAduanasCase):
+class PadronCase(ClientesAduanasCase):
+    """The offline provider and a padrón directory of the test's own."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.provider = cls.env.ref("clientes_aduanas.lookup_provider_padron")
         cls.directory = tempfile.mkdtemp()
+        cls.env["ir.config_parameter"].set_param("clientes_aduanas.padron_directory", cls.directory)
+
+
+@tagged("post_install", "-at_install")
+class TestSunatPadron(PadronCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         cls.txt = os.path.join(cls.directory, "padron_reducido_ruc.txt")
         with open(cls.txt, "wb") as handle:
             handle.write(padron_bytes())
@@ -108,7 +118,7 @@ class TestSunatPadron(ClientesAduanasCase):
             handle.write(source.read()[:-60])  # truncated download
         with self.assertRaises(UserError):
             self.provider._load_padron_file(broken)
-        with self.assertRaisesRegex(UserError, "Cannot open"):
+        with self.assertRaisesRegex(UserError, "Cannot open missing.zip"):
             self.provider._load_padron_file(os.path.join(self.directory, "missing.zip"))
         self.assertEqual(sunat_padron.lookup(self.env.cr, "20100070970")["taxpayer_state"], "ACTIVO")
 
@@ -135,3 +145,9 @@ class TestSunatPadron(ClientesAduanasCase):
         self.env.ref("clientes_aduanas.ir_cron_refresh_sunat_padron").method_direct_trigger()
         self.assertTrue(self.provider.active)
         self.assertEqual(self.provider.padron_rows, 4)
+
+    def test_fast_ruc_check_digit_is_sunat_modulo_11(self):
+        for prefix in ("10", "15", "16", "17", "20"):
+            for i in range(0, 10**8, 999_983):
+                body = f"{prefix}{i:08d}"
+                self.assertEqual(dn.ruc_check_digit(body), dn.pe_ruc.calc_check_digit(body), body)

@@ -7,6 +7,7 @@ Spanish text lives in ``res.partner._document_error_message``.
 """
 
 import datetime
+import operator
 import re
 
 from stdnum.exceptions import ValidationError as StdnumValidationError
@@ -24,13 +25,15 @@ FOREIGN_ID = "foreign_id"
 
 # SUNAT issues RUC prefixes 10 (natural person), 15 and 17 (persons without
 # DNI / foreign), 16 (pre-1993 "sucesiones"/legacy companies) and 20
-# (legal entity). python-stdnum forgets 16, so the prefix check is ours and
-# the library is used only for the check digit.
+# (legal entity). python-stdnum forgets 16, so the prefix check is ours; the
+# check digit is SUNAT's modulo 11, as python-stdnum computes it, without the
+# library's per-call overhead (a padrón load validates 6 million RUCs).
 RUC_PREFIXES = ("10", "15", "16", "17", "20")
 RUC_PREFIX_COMPANY_TYPE = {"10": "person", "15": "person", "17": "person", "16": "company", "20": "company"}
 
 HN_DEPARTMENT_CODES = {f"{n:02d}" for n in range(1, 19)}
 
+_RUC_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _SEPARATORS = re.compile(r"[\s\-\.\u00a0/_]+")
 _MIN_BIRTH_YEAR = 1900
 
@@ -61,11 +64,17 @@ def _digits(number, length, rule_length="length"):
     return number
 
 
+def ruc_check_digit(body):
+    """Check digit of the first ten digits of a RUC."""
+    return str((11 - sum(map(operator.mul, _RUC_WEIGHTS, map(int, body))) % 11) % 10)
+
+
 def validate_ruc(number):
-    number = _digits(normalize(number), 11)
+    if not (isinstance(number, str) and len(number) == 11 and number.isdigit()):
+        number = _digits(normalize(number), 11)
     if number[:2] not in RUC_PREFIXES:
         raise DocumentNumberError("ruc_prefix", prefix=number[:2], allowed=", ".join(RUC_PREFIXES))
-    if number[-1] != pe_ruc.calc_check_digit(number[:10]):
+    if number[-1] != ruc_check_digit(number[:10]):
         raise DocumentNumberError("check_digit")
     return number
 

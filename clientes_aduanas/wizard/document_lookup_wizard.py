@@ -16,6 +16,7 @@ class DocumentLookupWizard(models.TransientModel):
     taxpayer_condition = fields.Char(string="Address Condition", readonly=True)
     warning = fields.Char(compute="_compute_warning")
     line_ids = fields.One2many("document.lookup.wizard.line", "wizard_id")
+    sunat_review = fields.Boolean(help="Opened to review the differences found by the padrón check.")
 
     @api.depends("taxpayer_state", "taxpayer_condition")
     def _compute_warning(self):
@@ -28,6 +29,9 @@ class DocumentLookupWizard(models.TransientModel):
         vals = {line.field_name: json.loads(line.new_value) for line in self.line_ids if line.apply}
         if vals:
             self.partner_id.write(vals)
+        if self.sunat_review:
+            # Reviewed: what was not ticked is the customer's own choice.
+            self.partner_id.sudo().sunat_data_differs = False
         return {"type": "ir.actions.act_window_close"}
 
 

@@ -9,6 +9,9 @@ PARAM_PATH = "clientes_aduanas.padron_path"
 # Base64 decoded by slices (a multiple of 4) so the upload is never held
 # twice in memory.
 B64_SLICE = 4 << 20
+# An upload travels whole in the browser's request: beyond this size the
+# file goes through the server directory (SUNAT's is about 370 MB).
+UPLOAD_MAX_MB = 50
 
 
 class SunatPadronLoadWizard(models.TransientModel):
@@ -33,7 +36,13 @@ class SunatPadronLoadWizard(models.TransientModel):
     path = fields.Char(
         string="Path on the Server",
         default=lambda self: self.env["ir.config_parameter"].sudo().get_param(PARAM_PATH),
-        help="padron_reducido_ruc.zip or its .txt, as downloaded from SUNAT.",
+        help="padron_reducido_ruc.zip or its .txt, as downloaded from SUNAT: a file name inside the padrón "
+        "directory set in the settings, or a full path inside it.",
+    )
+    padron_directory = fields.Char(
+        string="Padrón Directory",
+        readonly=True,
+        default=lambda self: self.env["ir.config_parameter"].sudo().get_param("clientes_aduanas.padron_directory"),
     )
     remember_path = fields.Boolean(
         string="Use for the Daily Refresh",
@@ -62,13 +71,21 @@ class SunatPadronLoadWizard(models.TransientModel):
         else:
             if not self.upload:
                 raise UserError(self.env._("Choose the padrón file to upload."))
+            data = self.upload
+            if len(data) * 3 // 4 > UPLOAD_MAX_MB << 20:
+                raise UserError(
+                    self.env._(
+                        "Files larger than %(size)s MB cannot be uploaded through the browser: copy the file into "
+                        "the padrón directory on the server and choose 'File on the server'.",
+                        size=UPLOAD_MAX_MB,
+                    )
+                )
             suffix = os.path.splitext(self.upload_name or "")[1].lower() or ".txt"
             with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
-                data = self.upload
                 for start in range(0, len(data), B64_SLICE):
                     handle.write(base64.b64decode(data[start : start + B64_SLICE]))
                 handle.flush()
-                stats = self.provider_id._load_padron_file(handle.name)
+                stats = self.provider_id._load_padron_path(handle.name, self.upload_name or "padron")
         self.report = self.provider_id.padron_report
         return {
             "type": "ir.actions.act_window",

@@ -1,0 +1,433 @@
+"""SUNAT status of Peruvian customers: set by the lookup button and, for
+every registered customer at once, by each load of the offline padrón."""
+
+import html
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools import document_number as dn
+
+STATE_OK = "ACTIVO"
+CONDITION_OK = "HABIDO"
+ABSENT_EXAMPLES = 20
+CHECK_TABLE = "clientes_aduanas_sunat_check"
+
+
+def is_observed(state, condition):
+    """A taxpayer is observed when SUNAT does not say ACTIVO and HABIDO."""
+    if not state and not condition:
+        return False
+    return (state or "").strip().upper() != STATE_OK or (condition or "").strip().upper() != CONDITION_OK
+
+
+def _sql_escape(column):
+    """SQL expression HTML-escaping the check table's ``column`` (padrón
+    text is not trusted)."""
+    return SQL(
+        "replace(replace(replace(coalesce(%s, '-'), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')",
+        SQL.identifier("c", column),
+    )
+
+
+def _q(query, table=None, **params):
+    """``query`` with the check table (and the padrón ``table``) as identifiers."""
+    return SQL(query, check=SQL.identifier(CHECK_TABLE), padron=SQL.identifier(table or CHECK_TABLE), **params)
+
+
+def _markers(names):
+    # Built outside the translation call: the string extractor cannot read f-strings.
+    return {name: f"\x01{name}\x01" for name in names}
+
+
+def _sql_template(text, names):
+    """A PostgreSQL format() template from a translated message: ``text``
+    was rendered with ``\\x01name\\x01`` markers, each becoming a
+    positional argument (in the order of ``names``)."""
+    text = html.escape(text, quote=False).replace("%", "%%")
+    for position, name in enumerate(names, start=1):
+        text = text.replace(f"\x01{name}\x01", f"%{position}$s")
+    return text
+
+
+class ResPartner(models.Model):
+    # The partner is split by concern, as the house rules ask.
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    sunat_taxpayer_state = fields.Char(
+        string="SUNAT Status",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="Estado del contribuyente at SUNAT (ACTIVO, BAJA DE OFICIO, SUSPENSIÓN TEMPORAL...), "
+        "from the lookup button or the daily padrón check.",
+    )
+    sunat_taxpayer_condition = fields.Char(
+        string="SUNAT Address Condition",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="Condición del domicilio fiscal at SUNAT (HABIDO, NO HABIDO, NO HALLADO...).",
+    )
+    sunat_observed = fields.Boolean(
+        string="Observed by SUNAT",
+        compute="_compute_sunat_observed",
+        store=True,
+        copy=False,
+        help="SUNAT does not report this taxpayer as ACTIVO and HABIDO: its invoices and detracciones are at risk.",
+    )
+    sunat_status_date = fields.Datetime(
+        string="SUNAT Status Set On",
+        copy=False,
+        readonly=True,
+        help="When the status last changed or was confirmed by the lookup button.",
+    )
+    sunat_checked_on = fields.Datetime(
+        string="SUNAT Checked On",
+        compute="_compute_sunat_checked_on",
+        help="When the status was last checked: by the lookup button or by the last padrón load.",
+    )
+    sunat_source = fields.Char(
+        string="SUNAT Source",
+        copy=False,
+        readonly=True,
+        help="Where the status comes from: the offline padrón or the lookup provider used.",
+    )
+    sunat_from_padron = fields.Boolean(copy=False, readonly=True)
+    sunat_absent = fields.Boolean(
+        string="Not in the SUNAT Padrón",
+        copy=False,
+        readonly=True,
+        help="The RUC was not found in the last padrón loaded.",
+    )
+    sunat_data_differs = fields.Boolean(
+        string="SUNAT Data Differs",
+        copy=False,
+        readonly=True,
+        help="The name or address in the padrón differ from the customer's: review them with "
+        "'Review SUNAT data' (nothing is changed without you).",
+    )
+
+    @api.depends("sunat_taxpayer_state", "sunat_taxpayer_condition")
+    def _compute_sunat_observed(self):
+        for partner in self:
+            partner.sunat_observed = is_observed(partner.sunat_taxpayer_state, partner.sunat_taxpayer_condition)
+
+    @api.depends("sunat_status_date", "sunat_from_padron", "sunat_absent")
+    def _compute_sunat_checked_on(self):
+        # A padrón check only writes the customers whose status changed: the
+        # others were checked at that load too (no write of every customer
+        # each day).
+        last_load = self.env["sunat.padron.load"].sudo()._last_check_date()
+        for partner in self:
+            checked = partner.sunat_status_date
+            if partner.sunat_from_padron and not partner.sunat_absent and last_load:
+                checked = max(checked, last_load) if checked else last_load
+            partner.sunat_checked_on = checked
+
+    def write(self, vals):
+        new_vat = dn.normalize(vals["vat"]) if isinstance(vals.get("vat"), str) else vals.get("vat")
+        if "vat" in vals and any(partner.vat and partner.vat != new_vat for partner in self):
+            # The status belongs to the old number.
+            vals = dict(vals, **self._sunat_reset_vals())
+        return super().write(vals)
+
+    @api.model
+    def _sunat_reset_vals(self):
+        return {
+            "sunat_taxpayer_state": False,
+            "sunat_taxpayer_condition": False,
+            "sunat_status_date": False,
+            "sunat_source": False,
+            "sunat_from_padron": False,
+            "sunat_absent": False,
+            "sunat_data_differs": False,
+        }
+
+    # ------------------------------------------------------------------
+    # Lookup button: the status found is recorded (master data go through
+    # the comparison wizard, the status does not: it is SUNAT's, not ours)
+    # ------------------------------------------------------------------
+    def _sunat_record_lookup(self, code, number):
+        """Record the SUNAT status of the lookup just made for ``number``
+        (its answer is in the cache)."""
+        if code != dn.PE_RUC or not number:
+            return
+        provider_model = self.env["document.lookup.provider"]
+        entry = self.env["document.lookup.cache"].sudo()._get(code, number, *provider_model._cache_ttl())
+        payload = entry and entry["found"] and entry["payload"]
+        if not payload or not (payload.get("taxpayer_state") or payload.get("taxpayer_condition")):
+            return
+        provider = provider_model.sudo().browse(payload.get("provider_id")).exists()
+        vals = {
+            "sunat_taxpayer_state": payload.get("taxpayer_state") or False,
+            "sunat_taxpayer_condition": payload.get("taxpayer_condition") or False,
+            "sunat_status_date": fields.Datetime.now(),
+            "sunat_source": payload.get("provider") or False,
+            "sunat_from_padron": provider.kind == "sunat_padron",
+            "sunat_absent": False,
+        }
+        if isinstance(self.id, models.NewId):
+            # A form being edited: saved with it (force_save in the views).
+            self.update(vals)
+        else:
+            # Readonly fields: written as the system, after the caller's own
+            # permission check (the lookup button needs the edit permission).
+            self.sudo().write(vals)
+
+    def action_lookup_document(self):
+        action = super().action_lookup_document()
+        if action.get("res_model") == "document.lookup.wizard":
+            self._sunat_record_lookup(self.customs_document_code, self.vat)
+        return action
+
+    @api.onchange("document_lookup_request")
+    def _onchange_document_lookup_request(self):
+        requested = self.document_lookup_request
+        result = super()._onchange_document_lookup_request()
+        if requested:
+            self._sunat_record_lookup(self.customs_document_code, self.vat)
+        return result
+
+    def action_review_sunat_data(self):
+        """Compare the customer with its padrón row in the lookup wizard:
+        only what the user ticks is written."""
+        self.ensure_one()
+        action = self.with_context(document_lookup_kind="sunat_padron").action_lookup_document()
+        if action.get("res_model") == "document.lookup.wizard":
+            self.env["document.lookup.wizard"].browse(action["res_id"]).sunat_review = True
+        return action
+
+    # ------------------------------------------------------------------
+    # Operations: a customer observed by SUNAT
+    # ------------------------------------------------------------------
+    def _sunat_observed_message(self):
+        partner = self.commercial_partner_id
+        return self.env._(
+            "SUNAT reports %(name)s as %(state)s / %(condition)s (not ACTIVO / HABIDO): its invoices and "
+            "detracciones are at risk.",
+            name=partner.display_name,
+            state=partner.sunat_taxpayer_state or "-",
+            condition=partner.sunat_taxpayer_condition or "-",
+        )
+
+    def _sunat_operation_warning(self):
+        """Onchange warning for a document made for this partner, or None."""
+        partner = self.sudo().commercial_partner_id
+        if len(partner) != 1 or not partner.sunat_observed:
+            return None
+        message = self.sudo()._sunat_observed_message()
+        if self.env.company.sunat_refuse_observed:
+            message += "\n" + self.env._("This company does not allow new operations for such customers.")
+        return {"warning": {"title": self.env._("Customer observed by SUNAT"), "message": message}}
+
+    def _check_can_be_used_in_operation(self):
+        res = super()._check_can_be_used_in_operation()
+        if self.env.company.sunat_refuse_observed:
+            commercial = self.sudo().with_context(active_test=False).commercial_partner_id
+            observed = commercial.filtered("sunat_observed")
+            if observed:
+                raise UserError(
+                    observed[0]._sunat_observed_message()
+                    + "\n"
+                    + self.env._("This company does not allow new operations for such customers.")
+                )
+        return res
+
+    # ------------------------------------------------------------------
+    # Padrón check: every registered Peruvian customer at once
+    # ------------------------------------------------------------------
+    @api.model
+    def _sunat_alert_user_id(self):
+        """Who gets the activity of a customer without salesperson."""
+        user = self.env.company.sunat_alert_user_id
+        if not user and not self.env.user._is_superuser():
+            user = self.env.user
+        if not user:
+            user = self.env.ref("clientes_aduanas.clientes_aduanas_group_manager").users.filtered("active")[:1]
+        return (user or self.env.ref("base.user_admin")).id
+
+    @api.model
+    def _sunat_check_against_padron(self, table, provider):
+        """Compare every registered customer with a RUC with the padrón in
+        ``table`` in set-based SQL: status written where it changed, a
+        chatter note with before/after, an activity when a customer becomes
+        observed (once), absent RUCs and differing master data flagged.
+        Name and address are never written here. Returns the summary dict."""
+        cr = self.env.cr
+        self.flush_model()
+        self.env["mail.activity"].flush_model()
+        ruc_types = (
+            self.env["l10n_latam.identification.type"]
+            .with_context(active_test=False)
+            .search([("customs_document_code", "=", dn.PE_RUC)])
+        )
+        cr.execute(_q("DROP TABLE IF EXISTS %(check)s"))
+        # The padrón columns are compared in upper case, trimmed; an empty
+        # padrón street says nothing about the customer's address. A first
+        # status (none before) is no change.
+        cr.execute(
+            _q(
+                """CREATE TEMP TABLE %(check)s ON COMMIT DROP AS
+                SELECT *, found AND old_state IS NOT NULL
+                          AND (old_state IS DISTINCT FROM new_state
+                               OR old_condition IS DISTINCT FROM new_condition) AS changed
+                  FROM (
+                SELECT p.id AS partner_id, p.name, p.user_id, p.sunat_source AS old_source,
+                       p.sunat_taxpayer_state AS old_state, p.sunat_taxpayer_condition AS old_condition,
+                       coalesce(p.sunat_observed, false) AS was_observed,
+                       coalesce(p.sunat_absent, false) AS was_absent,
+                       coalesce(p.sunat_data_differs, false) AS old_differs,
+                       coalesce(p.sunat_from_padron, false) AS was_from_padron,
+                       s.ruc IS NOT NULL AS found,
+                       nullif(s.taxpayer_state, '') AS new_state,
+                       nullif(s.taxpayer_condition, '') AS new_condition,
+                       s.ruc IS NOT NULL
+                       AND (upper(coalesce(s.taxpayer_state, '')) <> %(state_ok)s
+                            OR upper(coalesce(s.taxpayer_condition, '')) <> %(condition_ok)s) AS observed,
+                       s.ruc IS NOT NULL
+                       AND (upper(btrim(p.name)) IS DISTINCT FROM upper(btrim(s.name))
+                            OR (coalesce(s.street, '') <> ''
+                                AND upper(btrim(coalesce(p.street, ''))) <> upper(btrim(s.street)))) AS differs
+                  FROM res_partner p
+                  LEFT JOIN %(padron)s s ON s.ruc = p.vat
+                 WHERE p.is_registered_customer AND p.active AND p.vat IS NOT NULL
+                   AND p.l10n_latam_identification_type_id = ANY(%(types)s)) AS compared""",
+                table,
+                state_ok=STATE_OK,
+                condition_ok=CONDITION_OK,
+                types=ruc_types.ids,
+            )
+        )
+        # Statistics for the planner: the joins below are on up to every customer.
+        cr.execute(_q("ANALYZE %(check)s"))
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        # Only rows with something new are written: an unchanged customer
+        # keeps its row (no write of every customer at each load).
+        cr.execute(
+            _q(
+                """UPDATE res_partner p
+                   SET sunat_taxpayer_state = c.new_state, sunat_taxpayer_condition = c.new_condition,
+                       sunat_observed = c.observed, sunat_absent = false, sunat_data_differs = c.differs,
+                       sunat_source = %(source)s, sunat_from_padron = true, sunat_status_date = %(now)s,
+                       write_uid = %(uid)s, write_date = %(now)s
+                  FROM %(check)s c
+                 WHERE p.id = c.partner_id AND c.found
+                   AND (c.old_state IS DISTINCT FROM c.new_state OR c.old_condition IS DISTINCT FROM c.new_condition
+                        OR c.was_absent OR c.old_differs <> c.differs OR NOT c.was_from_padron
+                        OR c.old_source IS DISTINCT FROM %(source)s)""",
+                source=provider.name,
+                now=now,
+                uid=uid,
+            )
+        )
+        cr.execute(
+            _q(
+                """UPDATE res_partner p
+                   SET sunat_absent = true, sunat_data_differs = false, sunat_status_date = %(now)s,
+                       write_uid = %(uid)s, write_date = %(now)s
+                  FROM %(check)s c
+                 WHERE p.id = c.partner_id AND NOT c.found AND NOT c.was_absent""",
+                now=now,
+                uid=uid,
+            )
+        )
+        self._sunat_post_change_notes(now)
+        self._sunat_schedule_observed_activities(now)
+        cr.execute(
+            _q(
+                """SELECT count(*), count(*) FILTER (WHERE changed), count(*) FILTER (WHERE observed),
+                       count(*) FILTER (WHERE observed AND NOT was_observed), count(*) FILTER (WHERE NOT found),
+                       count(*) FILTER (WHERE differs)
+                  FROM %(check)s"""
+            )
+        )
+        keys = ("checked", "changed", "observed", "newly_observed", "absent", "differs")
+        summary = dict(zip(keys, cr.fetchone(), strict=True))
+        cr.execute(
+            _q(
+                """SELECT p.vat FROM %(check)s c JOIN res_partner p ON p.id = c.partner_id
+                    WHERE NOT c.found ORDER BY p.vat LIMIT %(limit)s""",
+                limit=ABSENT_EXAMPLES,
+            )
+        )
+        summary["absent_examples"] = [row[0] for row in cr.fetchall()]
+        cr.execute(_q("DROP TABLE %(check)s"))
+        self.invalidate_model()
+        self.env["mail.message"].invalidate_model()
+        self.env["mail.activity"].invalidate_model()
+        return summary
+
+    def _sunat_post_change_notes(self, now):
+        names = ("old_state", "new_state", "old_condition", "new_condition")
+        markers = _markers(names)
+        text = self.env._(
+            "SUNAT padrón check: taxpayer status %(old_state)s → %(new_state)s; "
+            "address condition %(old_condition)s → %(new_condition)s.",
+            **markers,
+        )
+        template = str(Markup("<p>%s</p>") % Markup(_sql_template(text, names)))
+        author = self.env.user.partner_id.id
+        self.env.cr.execute(
+            _q(
+                """INSERT INTO mail_message (model, res_id, record_name, message_type, subtype_id, body, author_id,
+                                          date, is_internal, create_uid, create_date, write_uid, write_date)
+                SELECT 'res.partner', c.partner_id, c.name, 'notification', %(subtype)s,
+                       format(%(template)s, %(old_state)s, %(new_state)s, %(old_condition)s, %(new_condition)s),
+                       %(author)s, %(now)s, true, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM %(check)s c WHERE c.changed""",
+                subtype=self.env.ref("mail.mt_note").id,
+                template=template,
+                old_state=_sql_escape("old_state"),
+                new_state=_sql_escape("new_state"),
+                old_condition=_sql_escape("old_condition"),
+                new_condition=_sql_escape("new_condition"),
+                author=author,
+                now=now,
+                uid=self.env.uid,
+            )
+        )
+
+    def _sunat_schedule_observed_activities(self, now):
+        activity_type = self.env.ref("clientes_aduanas.mail_activity_type_sunat_observed")
+        names = ("state", "condition")
+        markers = _markers(names)
+        text = self.env._(
+            "SUNAT now reports this customer as %(state)s / %(condition)s (not ACTIVO / HABIDO): "
+            "check its invoices and detracciones before new operations.",
+            **markers,
+        )
+        template = str(Markup("<p>%s</p>") % Markup(_sql_template(text, names)))
+        # One open activity per customer: a second load with the same data,
+        # or a customer observed again before the activity is done, adds none.
+        self.env.cr.execute(
+            _q(
+                """INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, summary,
+                                           note, date_deadline, user_id, automated, active,
+                                           create_uid, create_date, write_uid, write_date)
+                SELECT %(model)s, 'res.partner', c.partner_id, c.name, %(type)s, %(summary)s,
+                       format(%(template)s, %(state)s, %(condition)s),
+                       %(deadline)s, coalesce(u.id, %(fallback)s), true, true,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM %(check)s c
+                  LEFT JOIN res_users u ON u.id = c.user_id AND u.active
+                 WHERE c.observed AND NOT c.was_observed
+                   AND NOT EXISTS (SELECT 1 FROM mail_activity a
+                                    WHERE a.res_model = 'res.partner' AND a.res_id = c.partner_id
+                                      AND a.activity_type_id = %(type)s AND a.active IS NOT FALSE)""",
+                model=self.env["ir.model"]._get_id("res.partner"),
+                type=activity_type.id,
+                summary=activity_type.summary or activity_type.name,
+                template=template,
+                state=_sql_escape("new_state"),
+                condition=_sql_escape("new_condition"),
+                deadline=fields.Date.context_today(self),
+                fallback=self._sunat_alert_user_id(),
+                uid=self.env.uid,
+                now=now,
+            )
+        )
