@@ -139,6 +139,7 @@ class CustomerImportEngine(models.AbstractModel):
             choices.update((source.get("choices") or {}).get(table.name) or {})
             match = schema.match_headers(table.headers, table.columns, self._synonyms(table.columns), choices)
             table.mapping = match.mapping
+            table.implied = match.implied
             matches[table.name] = match
         return book, matches
 
@@ -237,7 +238,7 @@ class CustomerImportEngine(models.AbstractModel):
     @api.model
     def _cell_texts(self, raw, columns, errors):
         """Each cell as text; dates where text is expected and texts beyond
-        the column's bound are errors (the value is then left out)."""
+        the column's bound are errors (such a row is never written)."""
         text = {}
         for column in columns.values():
             value = raw.get(column.key)
@@ -255,7 +256,6 @@ class CustomerImportEngine(models.AbstractModel):
                         ),
                     )
                 )
-                text[column.key] = ""
         return text
 
     @api.model

@@ -314,12 +314,18 @@ def synonym_index(columns, labels=()):
     return index
 
 
+# A sheet that heads its document column "RUC" or "RTN" (the manuals do)
+# and has no document type column says the type in that header.
+IMPLIED_DOCUMENT_TYPES = {"ruc": "pe_ruc", "rtn": "hn_rtn", "dni": "pe_dni"}
+
+
 class HeaderMatch(NamedTuple):
     mapping: dict  # {column index in the file: column key}
     unknown: list  # [(column index, header as written)] not matched, not decided
     ignored: list  # [(column index, header)] left out (export columns, user's choice)
     missing: list  # [column] required and not mapped
     headers: list  # the file's headers as written
+    implied: dict  # {column key: value} given by a header rather than a column
 
 
 def match_headers(raw_headers, columns, index, saved=None):
@@ -345,5 +351,10 @@ def match_headers(raw_headers, columns, index, saved=None):
             seen.add(target)
         else:
             unknown.append((position, header))
-    missing = [c for c in columns if c.required and c.key not in seen]
-    return HeaderMatch(mapping, unknown, ignored, missing, headers)
+    implied = {}
+    if "document_type" not in seen and "vat" in seen:
+        vat_header = header_key(headers[next(p for p, k in mapping.items() if k == "vat")])
+        if vat_header in IMPLIED_DOCUMENT_TYPES:
+            implied["document_type"] = IMPLIED_DOCUMENT_TYPES[vat_header]
+    missing = [c for c in columns if c.required and c.key not in seen and c.key not in implied]
+    return HeaderMatch(mapping, unknown, ignored, missing, headers, implied)

@@ -15,6 +15,7 @@ import re
 import shutil
 import unicodedata
 import zipfile
+import zlib
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -194,11 +195,16 @@ class Table:
         self.columns = columns
         self.headers = ["" if h is None else str(h).strip() for h in header]
         self.mapping = {}
+        self.implied = {}
         self._rows_factory = rows_factory
 
     def records(self):
         where = {"file": self.filename, "sheet": self.name}
-        return _records(self._rows_factory(), self.mapping, where)
+        for number, values in _records(self._rows_factory(), self.mapping, where):
+            for key, value in self.implied.items():
+                if values.get(key) is None or values.get(key) == "":
+                    values[key] = value
+            yield number, values
 
 
 class Spreadsheet:
@@ -262,12 +268,16 @@ def _has_formulas(archive):
     for name in archive.namelist():
         if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
             continue
-        with archive.open(name) as handle:
-            tail = b""
-            while chunk := handle.read(1 << 20):
-                if FORMULA_TAG.search(tail + chunk):
-                    return True
-                tail = chunk[-16:]
+        try:
+            with archive.open(name) as handle:
+                tail = b""
+                while chunk := handle.read(1 << 20):
+                    if FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            # A damaged member: reading its rows will say where.
+            return False
     return False
 
 
