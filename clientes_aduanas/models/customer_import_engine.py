@@ -51,6 +51,8 @@ class CustomerImportEngine(models.AbstractModel):
     @api.model
     def _spreadsheet_error_message(self, err):
         p = err.params
+        # Where a reading error happened: file, sheet and row.
+        where = {"file": p.get("file") or "-", "sheet": p.get("sheet") or "-", "row": p.get("row") or p.get("line")}
         messages = {
             "empty_file": lambda: self.env._("The file is empty."),
             "not_spreadsheet": lambda: self.env._("The file is not an Excel (.xlsx) or CSV spreadsheet."),
@@ -62,26 +64,20 @@ class CustomerImportEngine(models.AbstractModel):
             "too_many_rows": lambda: self.env._("The file has more than %(max)s rows; split it.", max=p["max"]),
             "empty_sheet": lambda: self.env._("Sheet %(sheet)s has no header row.", sheet=p["sheet"]),
             "csv_broken": lambda: self.env._(
-                "File %(file)s, sheet %(sheet)s: the CSV cannot be read near row %(line)s "
+                "File %(file)s, sheet %(sheet)s: the CSV cannot be read near row %(row)s "
                 "(unbalanced quotes or a field too long). Nothing was imported.",
-                file=p.get("file") or "-",
-                sheet=p.get("sheet") or "-",
-                line=p["line"],
+                **where,
             ),
             "read_error": lambda: self.env._(
                 "File %(file)s, sheet %(sheet)s: row %(row)s cannot be read, the file is damaged from there on. "
                 "Nothing was imported: open it in Excel, save it again and upload it.",
-                file=p.get("file") or "-",
-                sheet=p["sheet"],
-                row=p["row"],
+                **where,
             ),
             "undecodable": lambda: self.env._(
                 "File %(file)s, sheet %(sheet)s: row %(row)s holds bytes that are not valid %(encoding)s text. "
                 "Nothing was imported: save the file again as CSV UTF-8.",
-                file=p.get("file") or "-",
-                sheet=p["sheet"],
-                row=p["row"],
-                encoding=p["encoding"].upper(),
+                encoding=p.get("encoding", "").upper(),
+                **where,
             ),
             "contacts_not_csv": lambda: self.env._("The contacts file must be a .csv file."),
             "formula": lambda: self.env._(
@@ -290,7 +286,12 @@ class CustomerImportEngine(models.AbstractModel):
         max_length = COLUMNS["vat"].max_length
         if len(text) > max_length:
             errors.append(
-                ("vat", self.env._("At most %(max)s characters (this cell has %(length)s).", max=max_length, length=len(text)))
+                (
+                    "vat",
+                    self.env._(
+                        "At most %(max)s characters (this cell has %(length)s).", max=max_length, length=len(text)
+                    ),
+                )
             )
         elif text:
             vals["vat"] = text
@@ -425,9 +426,14 @@ class CustomerImportEngine(models.AbstractModel):
                 continue
             field_name, partner = match
             vat = row["vals"].get("vat")
-            if field_name == "email" and vat and (
-                dn.normalize(partner.vat or "") != dn.normalize(vat)
-                or partner.l10n_latam_identification_type_id.id != row["vals"].get("l10n_latam_identification_type_id")
+            if (
+                field_name == "email"
+                and vat
+                and (
+                    dn.normalize(partner.vat or "") != dn.normalize(vat)
+                    or partner.l10n_latam_identification_type_id.id
+                    != row["vals"].get("l10n_latam_identification_type_id")
+                )
             ):
                 row["errors"].append(("email", self._identity_error(row, partner)))
                 continue
@@ -532,9 +538,7 @@ class CustomerImportEngine(models.AbstractModel):
         Partner = self.env["res.partner"].with_context(active_test=False)
         contacts = [self._contact_item(number, raw) for number, raw in batch]
         for item in contacts:
-            item["document"] = next(
-                (ctx["documents"][c] for c in item["candidates"] if c in ctx["documents"]), None
-            )
+            item["document"] = next((ctx["documents"][c] for c in item["candidates"] if c in ctx["documents"]), None)
         # Customers already registered that the file does not list: one query.
         wanted = {c for item in contacts if not item["document"] for c in item["candidates"]}
         registered = {}
@@ -637,9 +641,7 @@ class CustomerImportEngine(models.AbstractModel):
 
     @api.model
     def _error_text(self, errors, columns):
-        return "; ".join(
-            f"{columns[key].header if key in columns else key}: {message}" for key, message in errors
-        )
+        return "; ".join(f"{columns[key].header if key in columns else key}: {message}" for key, message in errors)
 
     @api.model
     def _rejected_writer(self):
@@ -710,8 +712,14 @@ class CustomerImportEngine(models.AbstractModel):
                 )
             for column in match.missing:
                 report.append(
-                    {"sheet": name, "header": False, "header_key": False, "key": column.key,
-                     "label": column.header, "state": "missing"}
+                    {
+                        "sheet": name,
+                        "header": False,
+                        "header_key": False,
+                        "key": column.key,
+                        "label": column.header,
+                        "state": "missing",
+                    }
                 )
         return report
 
@@ -744,7 +752,9 @@ class CustomerImportEngine(models.AbstractModel):
                 "lines": lines,
                 "hidden": counts["total"] + counts["contact_error"] - len(shown) - len(contact_errors),
                 "missing": [
-                    (name, ", ".join(c.header for c in match.missing)) for name, match in matches.items() if match.missing
+                    (name, ", ".join(c.header for c in match.missing))
+                    for name, match in matches.items()
+                    if match.missing
                 ],
                 "unknown": [
                     (name, ", ".join(h for _i, h in match.unknown)) for name, match in matches.items() if match.unknown
@@ -839,24 +849,25 @@ class CustomerImportEngine(models.AbstractModel):
                     else:
                         contacts += valid
 
-                for batch in self._iter_batches(book.customers(), self._analyse_customer_batch, ctx):
-                    valid = []
-                    for row in batch:
-                        if row["errors"]:
-                            skipped += 1
-                            self._reject_customer(writer, row)
-                        else:
-                            valid.append(self._compact(row))
-                    stage("customers", valid)
-                for batch in self._iter_batches(book.contacts(), self._analyse_contact_batch, ctx):
-                    valid = []
-                    for contact in batch:
-                        if contact["errors"]:
-                            skipped += 1
-                            self._reject_contact(writer, contact)
-                        else:
-                            valid.append(self._compact_contact(contact))
-                    stage("contacts", valid)
+                for kind, records, analyse, reject, compact in (
+                    ("customers", book.customers(), self._analyse_customer_batch, self._reject_customer, self._compact),
+                    (
+                        "contacts",
+                        book.contacts(),
+                        self._analyse_contact_batch,
+                        self._reject_contact,
+                        self._compact_contact,
+                    ),
+                ):
+                    for batch in self._iter_batches(records, analyse, ctx):
+                        valid = []
+                        for item in batch:
+                            if item["errors"]:
+                                skipped += 1
+                                reject(writer, item)
+                            else:
+                                valid.append(compact(item))
+                        stage(kind, valid)
             if skipped and not valid_only:
                 raise UserError(
                     self.env._(

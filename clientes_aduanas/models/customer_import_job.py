@@ -113,7 +113,9 @@ class CustomerImportJob(models.Model):
             written, not_written = [], []
             for chunk in chunks:
                 rows = self.env._(
-                    "%(kind)s, rows %(first)s to %(last)s", kind=labels[chunk.kind], first=chunk.first_row,
+                    "%(kind)s, rows %(first)s to %(last)s",
+                    kind=labels[chunk.kind],
+                    first=chunk.first_row,
                     last=chunk.last_row,
                 )
                 if chunk.state == "done":
@@ -131,9 +133,7 @@ class CustomerImportJob(models.Model):
         # Jobs and chunks are written by the system only: the user reads
         # them (progress) but cannot alter the checked rows they carry.
         return (
-            self.sudo()
-            .create({"name": filename or self.env._("Customer import"), "user_id": self.env.uid})
-            .sudo(False)
+            self.sudo().create({"name": filename or self.env._("Customer import"), "user_id": self.env.uid}).sudo(False)
         )
 
     @api.model

@@ -92,10 +92,13 @@ class TestCustomerImportBackgroundTruth(ImportCase):
         not_written = openpyxl.load_workbook(io.BytesIO(base64.b64decode(job.failed_file)))
         names = [r[2] for r in not_written["Clientes"].iter_rows(min_row=2, values_only=True)]
         self.assertEqual(names, ["Verdad 2", "Verdad 3", "Verdad 4", "Verdad 5"])
-        self.assertEqual([r[1] for r in not_written["Contactos"].iter_rows(min_row=2, values_only=True)], [
-            "Contacto A",
-            "Contacto C",
-        ])
+        self.assertEqual(
+            [r[1] for r in not_written["Contactos"].iter_rows(min_row=2, values_only=True)],
+            [
+                "Contacto A",
+                "Contacto C",
+            ],
+        )
         self.assertTrue(job.message_ids.filtered(lambda m: "5 rows failed" in (m.body or "")))
         # Solved: the lock is gone, the intruder changes its e-mail; retry.
         self.env["res.partner"].search([("name", "=", "Llegó antes")]).email = "antes@import.example.pe"

@@ -119,7 +119,9 @@ CUSTOMER_COLUMNS = (
         synonyms=("Departamento de Honduras", "Region", "Department"),
         note="Departamento (obligatorio para clientes de Honduras).",
     ),
-    Column("country", "País", "country_id", CATALOG, synonyms=("Country",), note="Vacío: el país del tipo de documento."),
+    Column(
+        "country", "País", "country_id", CATALOG, synonyms=("Country",), note="Vacío: el país del tipo de documento."
+    ),
     Column(
         "email",
         "Email",
