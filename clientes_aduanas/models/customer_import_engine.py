@@ -17,6 +17,16 @@ CONTACT_COLUMNS = schema.by_key(schema.CONTACT_COLUMNS)
 FIELD_COLUMNS = {c.field: c.key for c in schema.CUSTOMER_COLUMNS if c.field}
 FIELD_COLUMNS["company_type"] = "company_type"
 TEXT_KINDS = (schema.TEXT, schema.HTML)
+
+
+def _cell_plan(columns):
+    # Per column, read once: key, whether a date is an error there, bound.
+    return [(c.key, c.kind not in (schema.DOCUMENT, schema.PARENT), c.max_length) for c in columns.values()]
+
+
+CELL_PLAN = {id(COLUMNS): _cell_plan(COLUMNS), id(CONTACT_COLUMNS): _cell_plan(CONTACT_COLUMNS)}
+TEXT_FIELDS = [(c.key, c.field) for c in schema.CUSTOMER_COLUMNS if c.kind in TEXT_KINDS]
+BOOLEAN_FIELDS = [(c.key, c.field) for c in schema.CUSTOMER_COLUMNS if c.kind == schema.BOOLEAN]
 # Kinds whose lost leading zeros can be put back (one possible length);
 # a RUC never starts with 0. Other kinds typed as numbers are refused.
 RESTORABLE_KINDS = (dn.PE_DNI, dn.HN_RTN, dn.HN_IDENTITY)
@@ -59,7 +69,7 @@ class CustomerImportEngine(models.AbstractModel):
             "encrypted_or_xls": lambda: self.env._(
                 "The file is password-protected or in the old .xls format: save it as an unprotected .xlsx."
             ),
-            "corrupted": lambda: self.env._("The Excel file is damaged and cannot be read."),
+            "corrupted": lambda: self.env._("The Excel file %(file)s is damaged and cannot be read.", **where),
             "too_big": lambda: self.env._("The file is too large once uncompressed; split it into smaller files."),
             "too_many_rows": lambda: self.env._("The file has more than %(max)s rows; split it.", max=p["max"]),
             "empty_sheet": lambda: self.env._("Sheet %(sheet)s has no header row.", sheet=p["sheet"]),
@@ -101,10 +111,11 @@ class CustomerImportEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _field_labels(self, columns):
-        """Odoo's own labels of the columns' fields, in Spanish (es_PE) and
-        English, whatever the user's language: what a user who exported
-        from Odoo has as headers."""
-        langs = {"en_US", "es_PE", self.env.lang or "en_US"}
+        """Odoo's own labels of the columns' fields in English and in every
+        installed Spanish (es_PE, es_HN...), whatever the user's language:
+        what a user who exported from Odoo has as headers."""
+        installed = [code for code, _name in self.env["res.lang"].get_installed()]
+        langs = {"en_US", *(code for code in installed if code.startswith("es"))}
         labels = []
         Fields = self.env["ir.model.fields"]
         for lang in sorted(langs):
@@ -122,12 +133,16 @@ class CustomerImportEngine(models.AbstractModel):
         in the preview, then a saved mapping of the same headers, then the
         synonyms. Returns ``(book, {sheet name: HeaderMatch})``."""
         with self._user_errors():
-            book = sheet.open_file(
-                source["data"],
-                source.get("filename"),
-                source.get("contact_data"),
-                source.get("contact_filename") or "contactos.csv",
-            )
+            try:
+                book = sheet.open_file(
+                    source["data"],
+                    source.get("filename"),
+                    source.get("contact_data"),
+                    source.get("contact_filename") or "contactos.csv",
+                )
+            except sheet.SpreadsheetError as err:
+                err.params.setdefault("file", source.get("filename"))
+                raise
         matches = {}
         Mapping = self.env["customer.import.mapping"]
         for table in book.tables():
@@ -236,19 +251,23 @@ class CustomerImportEngine(models.AbstractModel):
         """Each cell as text; dates where text is expected and texts beyond
         the column's bound are errors (such a row is never written)."""
         text = {}
-        for column in columns.values():
-            value = raw.get(column.key)
-            if column.kind not in (schema.DOCUMENT, schema.PARENT) and sheet.is_date(value):
-                errors.append((column.key, self._date_error(value)))
-            text[column.key] = sheet.unneutralize(sheet.cell_text(value))
-            if column.max_length and len(text[column.key]) > column.max_length:
+        cell_text, unneutralize, is_date = sheet.cell_text, sheet.unneutralize, sheet.is_date
+        for key, date_is_error, max_length in CELL_PLAN[id(columns)]:
+            value = raw.get(key)
+            if value is None:
+                text[key] = ""
+                continue
+            if date_is_error and is_date(value):
+                errors.append((key, self._date_error(value)))
+            text[key] = cell = unneutralize(cell_text(value))
+            if max_length and len(cell) > max_length:
                 errors.append(
                     (
-                        column.key,
+                        key,
                         self.env._(
                             "At most %(max)s characters (this cell has %(length)s).",
-                            max=column.max_length,
-                            length=len(text[column.key]),
+                            max=max_length,
+                            length=len(cell),
                         ),
                     )
                 )
@@ -331,15 +350,16 @@ class CustomerImportEngine(models.AbstractModel):
         errors, implicit = [], ["customer_rank"]
         vals = {"is_registered_customer": True, "customer_rank": 1}
         text = self._cell_texts(raw, COLUMNS, errors)
-        for column in COLUMNS.values():
-            if column.kind in TEXT_KINDS and text[column.key]:
-                vals[column.field] = text[column.key]
-            elif column.kind == schema.BOOLEAN and text[column.key]:
-                value = sheet.parse_bool(text[column.key])
+        for key, field_name in TEXT_FIELDS:
+            if text[key]:
+                vals[field_name] = text[key]
+        for key, field_name in BOOLEAN_FIELDS:
+            if text[key]:
+                value = sheet.parse_bool(text[key])
                 if value is None:
-                    errors.append((column.key, self.env._("Write Sí or No, not %(value)s.", value=text[column.key])))
+                    errors.append((key, self.env._("Write Sí or No, not %(value)s.", value=text[key])))
                 else:
-                    vals[column.field] = value
+                    vals[field_name] = value
         id_type = lookups["type"].get(sheet.fold(text["document_type"]))
         if text["document_type"] and not id_type:
             errors.append(

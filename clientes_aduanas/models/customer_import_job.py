@@ -71,7 +71,7 @@ class CustomerImportJob(models.Model):
         string="Rows Written", compute="_compute_summary", help="Rows of the file each written chunk holds."
     )
     not_written_summary = fields.Text(
-        string="Rows Not Written",
+        string="Not Written",
         compute="_compute_summary",
         help="Rows of the file in chunks that failed, with the reason.",
     )

@@ -200,9 +200,15 @@ class Table:
 
     def records(self):
         where = {"file": self.filename, "sheet": self.name}
-        for number, values in _records(self._rows_factory(), self.mapping, where):
+        records = _records(self._rows_factory(), self.mapping, where)
+        if not self.implied:
+            return records
+        return self._with_implied(records)
+
+    def _with_implied(self, records):
+        for number, values in records:
             for key, value in self.implied.items():
-                if values.get(key) is None or values.get(key) == "":
+                if values.get(key) in (None, ""):
                     values[key] = value
             yield number, values
 
