@@ -48,172 +48,94 @@ class Column(NamedTuple):
     master_data: bool = True
 
 
-CUSTOMER_COLUMNS = (
-    Column(
-        "document_type",
-        "Tipo de documento",
-        "l10n_latam_identification_type_id",
-        DOCUMENT_TYPE,
-        required=True,
-        synonyms=("Documento", "Tipo doc", "Tipo de identificación", "Document type", "Identification type", "ID type"),
-        note="RUC, DNI, RTN, Identidad, Pasaporte... (lista).",
+# Other headers users give each column in their own sheets: the two
+# manuals' labels (Spanish) and their English equivalents.
+CUSTOMER_SYNONYMS = {
+    "document_type": (
+        "Documento",
+        "Tipo doc",
+        "Tipo de identificación",
+        "Document type",
+        "Identification type",
+        "ID type",
     ),
-    Column(
-        "vat",
-        "Número de documento",
-        "vat",
-        DOCUMENT,
-        required=True,
-        max_length=20,
-        synonyms=(
-            "Número Doc.",
-            "Nro. documento",
-            "RUC/Documento",
-            "RUC",
-            "RTN",
-            "DNI",
-            "Número de identificación",
-            "Document number",
-            "Identification number",
-            "Tax ID",
-        ),
-        note="Sin espacios ni guiones. Escríbalo como texto para no perder los ceros iniciales.",
+    "vat": (
+        "Número Doc.",
+        "Nro. documento",
+        "RUC/Documento",
+        "RUC",
+        "RTN",
+        "DNI",
+        "Número de identificación",
+        "Document number",
+        "Identification number",
+        "Tax ID",
     ),
-    Column(
-        "name",
-        "Nombre o razón social",
-        "name",
-        required=True,
-        max_length=NAME_MAX,
-        synonyms=("Razón social", "Nombre/Razón Social", "Nombre", "Cliente", "Customer", "Company name", "Name"),
+    "name": ("Razón social", "Nombre/Razón Social", "Nombre", "Cliente", "Customer", "Company name", "Name"),
+    "company_type": ("Tipo", "Persona", "Person type", "Company type"),
+    "street": ("Dirección fiscal", "Domicilio", "Address", "Street"),
+    "city": ("Municipio", "Ciudad o municipio", "City"),
+    "state": ("Departamento de Honduras", "Region", "Department"),
+    "country": ("Country",),
+    "email": ("Correo electrónico", "Email principal", "E-mail", "Correo", "Mail", "Main email"),
+    "phone": ("Teléfono principal", "Telefono fijo", "Phone", "Telephone", "Main phone"),
+    "mobile": ("Móvil", "Celular", "Secondary phone", "Mobile"),
+    "phone_is_whatsapp": ("WhatsApp", "Es WhatsApp", "Phone is WhatsApp"),
+    "billing_email": ("Correo de facturación", "Email facturación", "Billing email", "Invoice email"),
+    "website": ("Web", "Página web", "URL", "Website"),
+    "category": ("Categoría cliente", "Categoría de cliente", "Category", "Customer category"),
+    "customer_class": ("Clase", "Customer class", "Class"),
+    "detraction_required": ("Detracción", "Requests detraction", "Detraction"),
+    "notification_emails": ("Emails de notificación", "Correos de notificación", "Notification emails"),
+    "notification_whatsapp": ("WhatsApp de notificación", "Notification WhatsApp"),
+    "customer_description": ("Description",),
+    "comment": ("Información adicional", "Observaciones", "Notas internas", "Notes", "Internal notes"),
+}
+# The template's note on each header.
+CUSTOMER_NOTES = {
+    "document_type": "RUC, DNI, RTN, Identidad, Pasaporte... (lista).",
+    "vat": "Sin espacios ni guiones. Escríbalo como texto para no perder los ceros iniciales.",
+    "company_type": "Natural o Jurídica. Vacío: se deduce del RUC.",
+    "city": "Obligatoria para clientes de Honduras.",
+    "state": "Departamento (obligatorio para clientes de Honduras).",
+    "country": "Vacío: el país del tipo de documento.",
+    "phone_is_whatsapp": "Sí o No.",
+    "detraction_required": "Sí o No.",
+    "notification_emails": "Varios separados por coma.",
+    "notification_whatsapp": "Varios números separados por coma.",
+}
+
+
+def _described(columns, synonyms, notes):
+    return tuple(c._replace(synonyms=synonyms.get(c.key, ()), note=notes.get(c.key, "")) for c in columns)
+
+
+CUSTOMER_COLUMNS = _described(
+    (
+        Column("document_type", "Tipo de documento", "l10n_latam_identification_type_id", DOCUMENT_TYPE, required=True),
+        Column("vat", "Número de documento", "vat", DOCUMENT, required=True, max_length=20),
+        Column("name", "Nombre o razón social", "name", required=True, max_length=NAME_MAX),
+        Column("company_type", "Tipo de persona", "is_company", PERSON_TYPE),
+        Column("street", "Dirección", "street", required=True, max_length=NAME_MAX),
+        Column("city", "Ciudad", "city", max_length=120),
+        Column("state", "Departamento", "state_id", STATE),
+        Column("country", "País", "country_id", CATALOG),
+        Column("email", "Email", "email", required=True, max_length=254),
+        Column("phone", "Teléfono", "phone", required=True, max_length=64),
+        Column("mobile", "Teléfono secundario", "mobile", max_length=64),
+        Column("phone_is_whatsapp", "Teléfono es WhatsApp", "phone_is_whatsapp", BOOLEAN),
+        Column("billing_email", "Email de facturación", "billing_email", max_length=254),
+        Column("website", "Sitio web", "website", max_length=NAME_MAX),
+        Column("category", "Categoría", "customer_category_id", CATALOG),
+        Column("customer_class", "Clase de cliente", "customer_class_id", CATALOG),
+        Column("detraction_required", "Solicita detracción", "detraction_required", BOOLEAN),
+        Column("notification_emails", "Notificación emails", "notification_emails", max_length=1000),
+        Column("notification_whatsapp", "Notificación WhatsApp", "notification_whatsapp", max_length=1000),
+        Column("customer_description", "Descripción", "customer_description", max_length=10000),
+        Column("comment", "Notas", "comment", HTML, max_length=10000),
     ),
-    Column(
-        "company_type",
-        "Tipo de persona",
-        "is_company",
-        PERSON_TYPE,
-        synonyms=("Tipo", "Persona", "Person type", "Company type"),
-        note="Natural o Jurídica. Vacío: se deduce del RUC.",
-    ),
-    Column(
-        "street",
-        "Dirección",
-        "street",
-        required=True,
-        max_length=NAME_MAX,
-        synonyms=("Dirección fiscal", "Domicilio", "Address", "Street"),
-    ),
-    Column(
-        "city",
-        "Ciudad",
-        "city",
-        max_length=120,
-        synonyms=("Municipio", "Ciudad o municipio", "City"),
-        note="Obligatoria para clientes de Honduras.",
-    ),
-    Column(
-        "state",
-        "Departamento",
-        "state_id",
-        STATE,
-        synonyms=("Departamento de Honduras", "Region", "Department"),
-        note="Departamento (obligatorio para clientes de Honduras).",
-    ),
-    Column(
-        "country", "País", "country_id", CATALOG, synonyms=("Country",), note="Vacío: el país del tipo de documento."
-    ),
-    Column(
-        "email",
-        "Email",
-        "email",
-        required=True,
-        max_length=254,
-        synonyms=("Correo electrónico", "Email principal", "E-mail", "Correo", "Mail", "Main email"),
-    ),
-    Column(
-        "phone",
-        "Teléfono",
-        "phone",
-        required=True,
-        max_length=64,
-        synonyms=("Teléfono principal", "Telefono fijo", "Phone", "Telephone", "Main phone"),
-    ),
-    Column(
-        "mobile",
-        "Teléfono secundario",
-        "mobile",
-        max_length=64,
-        synonyms=("Móvil", "Celular", "Secondary phone", "Mobile"),
-    ),
-    Column(
-        "phone_is_whatsapp",
-        "Teléfono es WhatsApp",
-        "phone_is_whatsapp",
-        BOOLEAN,
-        synonyms=("WhatsApp", "Es WhatsApp", "Phone is WhatsApp"),
-        note="Sí o No.",
-    ),
-    Column(
-        "billing_email",
-        "Email de facturación",
-        "billing_email",
-        max_length=254,
-        synonyms=("Correo de facturación", "Email facturación", "Billing email", "Invoice email"),
-    ),
-    Column("website", "Sitio web", "website", max_length=NAME_MAX, synonyms=("Web", "Página web", "URL", "Website")),
-    Column(
-        "category",
-        "Categoría",
-        "customer_category_id",
-        CATALOG,
-        synonyms=("Categoría cliente", "Categoría de cliente", "Category", "Customer category"),
-    ),
-    Column(
-        "customer_class",
-        "Clase de cliente",
-        "customer_class_id",
-        CATALOG,
-        synonyms=("Clase", "Customer class", "Class"),
-    ),
-    Column(
-        "detraction_required",
-        "Solicita detracción",
-        "detraction_required",
-        BOOLEAN,
-        synonyms=("Detracción", "Requests detraction", "Detraction"),
-        note="Sí o No.",
-    ),
-    Column(
-        "notification_emails",
-        "Notificación emails",
-        "notification_emails",
-        max_length=1000,
-        synonyms=("Emails de notificación", "Correos de notificación", "Notification emails"),
-        note="Varios separados por coma.",
-    ),
-    Column(
-        "notification_whatsapp",
-        "Notificación WhatsApp",
-        "notification_whatsapp",
-        max_length=1000,
-        synonyms=("WhatsApp de notificación", "Notification WhatsApp"),
-        note="Varios números separados por coma.",
-    ),
-    Column(
-        "customer_description",
-        "Descripción",
-        "customer_description",
-        max_length=10000,
-        synonyms=("Description",),
-    ),
-    Column(
-        "comment",
-        "Notas",
-        "comment",
-        HTML,
-        max_length=10000,
-        synonyms=("Información adicional", "Observaciones", "Notas internas", "Notes", "Internal notes"),
-    ),
+    CUSTOMER_SYNONYMS,
+    CUSTOMER_NOTES,
 )
 
 # Columns an export adds; an import of that export ignores them.
@@ -230,36 +152,29 @@ CONTACT_SUMMARY = Column("contacts", "Contactos", None, EXPORT_ONLY, master_data
 ERRORS = Column("errors", "Errores", None, EXPORT_ONLY, master_data=False)
 IGNORED_COLUMNS = (*EXPORT_COLUMNS, CONTACT_SUMMARY, ERRORS)
 
-CONTACT_COLUMNS = (
-    Column(
-        "customer_vat",
-        "Número de documento del cliente",
-        "parent_id",
-        PARENT,
-        required=True,
-        max_length=20,
-        synonyms=("Documento del cliente", "RUC del cliente", "Cliente", "Customer document", "Customer VAT"),
-        note="Número de documento del cliente (hoja Clientes o ya registrado).",
+CONTACT_SYNONYMS = {
+    "customer_vat": ("Documento del cliente", "RUC del cliente", "Cliente", "Customer document", "Customer VAT"),
+    "name": ("Nombre del contacto", "Contacto", "Contact", "Contact name", "Name"),
+    "function": ("Puesto", "Job position", "Function"),
+    "phone": ("Teléfono principal", "Celular", "Phone"),
+    "email": ("Correo electrónico", "E-mail", "Correo"),
+    "is_operations_contact": ("Contacto principal", "Principal", "Main operations contact", "Main contact"),
+}
+CONTACT_NOTES = {
+    "customer_vat": "Número de documento del cliente (hoja Clientes o ya registrado).",
+    "is_operations_contact": "Sí o No; uno solo por cliente.",
+}
+CONTACT_COLUMNS = _described(
+    (
+        Column("customer_vat", "Número de documento del cliente", "parent_id", PARENT, required=True, max_length=20),
+        Column("name", "Nombre", "name", required=True, max_length=NAME_MAX),
+        Column("function", "Cargo", "function", max_length=128),
+        Column("phone", "Teléfono", "phone", max_length=64),
+        Column("email", "Email", "email", max_length=254),
+        Column("is_operations_contact", "Contacto principal de operaciones", "is_operations_contact", BOOLEAN),
     ),
-    Column(
-        "name",
-        "Nombre",
-        "name",
-        required=True,
-        max_length=NAME_MAX,
-        synonyms=("Nombre del contacto", "Contacto", "Contact", "Contact name", "Name"),
-    ),
-    Column("function", "Cargo", "function", max_length=128, synonyms=("Puesto", "Job position", "Function")),
-    Column("phone", "Teléfono", "phone", max_length=64, synonyms=("Teléfono principal", "Celular", "Phone")),
-    Column("email", "Email", "email", max_length=254, synonyms=("Correo electrónico", "E-mail", "Correo")),
-    Column(
-        "is_operations_contact",
-        "Contacto principal de operaciones",
-        "is_operations_contact",
-        BOOLEAN,
-        synonyms=("Contacto principal", "Principal", "Main operations contact", "Main contact"),
-        note="Sí o No; uno solo por cliente.",
-    ),
+    CONTACT_SYNONYMS,
+    CONTACT_NOTES,
 )
 
 # Fields of a registered customer that are master data: every column that
