@@ -80,7 +80,7 @@ def generate(rows, seed=7, with_contacts=True):
     customers, contacts = [], []
     for i in range(rows):
         row = customer(i, rng)
-        customers.append([row.get(key, "") for key, _h, _r in sheet.CUSTOMER_COLUMNS])
+        customers.append([row.get(column.key, "") for column in sheet.CUSTOMER_COLUMNS])
         if with_contacts and i % 10 == 0:
             contacts.append(
                 [

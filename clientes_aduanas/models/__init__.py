@@ -20,6 +20,8 @@ from . import account_move_send
 from . import customs_file
 from . import customs_file_portal
 from . import customs_operation_history
+from . import customer_import_mapping
+from . import customer_import_engine
 from . import customer_import_job
 from . import document_lookup_provider
 from . import document_lookup_cache

@@ -8,21 +8,31 @@ from odoo import api, fields, models
 from odoo.addons.queue_job.delay import chain, group
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..tools.customer_spreadsheet import BATCH_SIZE
+from ..tools import customer_spreadsheet as sheet
 
 # Concurrency errors worth a later retry rather than a failed chunk.
 RETRYABLE_ERRORS = (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable)
+# A chunk does not wait longer than this for a row another transaction
+# holds: it gives the worker back and is retried later by queue_job.
+DEFAULT_LOCK_TIMEOUT = "30s"
 
 
 class CustomerImportJob(models.Model):
     """A large customer import running in the background (OCA queue_job).
 
     The file is read and checked once, when the user confirms, batch by
-    batch; the checked rows are stored in chunks of BATCH_SIZE rows and each
-    chunk is written by one queue job in its own transaction: customers
-    first, then their contacts, then a last job that closes the import and
-    notifies the user. A chunk that fails keeps its error and can be run
-    again; nothing is silently lost.
+    batch; the checked rows are stored in chunks and each chunk is written
+    by one queue job in its own transaction (committed on its own):
+    customers first, then their contacts, then a last job that closes the
+    import and notifies the user.
+
+    The guarantee is per chunk, told as it is: a chunk is written whole or
+    not at all; the import ends "Done" when every chunk is written, else
+    "Finished with Errors" listing the rows written and the rows not
+    written (with a file of the latter), and the failed chunks can be run
+    again in any state. A chunk whose concurrency errors exhaust queue_job's
+    retries records its failure instead of failing its queue job, so the
+    closing job always runs.
     """
 
     _name = "customer.import.job"
@@ -56,7 +66,17 @@ class CustomerImportJob(models.Model):
     created_count = fields.Integer(compute="_compute_progress", string="Created")
     updated_count = fields.Integer(compute="_compute_progress", string="Updated")
     contact_count = fields.Integer(compute="_compute_progress", string="Contacts Imported")
-    failed_rows = fields.Integer(compute="_compute_progress")
+    failed_rows = fields.Integer(compute="_compute_progress", string="Rows Not Written")
+    written_summary = fields.Text(
+        string="Rows Written", compute="_compute_summary", help="Rows of the file each written chunk holds."
+    )
+    not_written_summary = fields.Text(
+        string="Not Written",
+        compute="_compute_summary",
+        help="Rows of the file in chunks that failed, with the reason.",
+    )
+    failed_file = fields.Binary(string="Rows Not Written File", readonly=True, attachment=True)
+    failed_filename = fields.Char(readonly=True)
 
     @api.depends("chunk_ids.state", "chunk_ids.created_count", "chunk_ids.updated_count", "chunk_ids.failed_count")
     def _compute_progress(self):
@@ -85,18 +105,40 @@ class CustomerImportJob(models.Model):
             job.contact_count = sum(v[1] + v[2] for (kind, _s), v in mine.items() if kind == "contacts")
             job.failed_rows = sum(v[3] for v in mine.values())
 
+    @api.depends("chunk_ids.state")
+    def _compute_summary(self):
+        labels = dict(self.env["customer.import.job.chunk"]._fields["kind"]._description_selection(self.env))
+        for job in self:
+            chunks = job.sudo().chunk_ids
+            written, not_written = [], []
+            for chunk in chunks:
+                rows = self.env._(
+                    "%(kind)s, rows %(first)s to %(last)s",
+                    kind=labels[chunk.kind],
+                    first=chunk.first_row,
+                    last=chunk.last_row,
+                )
+                if chunk.state == "done":
+                    written.append(rows)
+                elif chunk.state == "failed":
+                    not_written.append(f"{rows}: {chunk.error or ''}")
+            job.written_summary = "\n".join(written) or False
+            job.not_written_summary = "\n".join(not_written) or False
+
     # ------------------------------------------------------------------
-    # Building (from the import wizard, in the user's request)
+    # Building (from the import engine, in the user's request)
     # ------------------------------------------------------------------
     @api.model
-    def _create_for_wizard(self, wizard):
+    def _create_for_import(self, filename):
         # Jobs and chunks are written by the system only: the user reads
         # them (progress) but cannot alter the checked rows they carry.
         return (
-            self.sudo()
-            .create({"name": wizard.filename or self.env._("Customer import"), "user_id": self.env.uid})
-            .sudo(False)
+            self.sudo().create({"name": filename or self.env._("Customer import"), "user_id": self.env.uid}).sudo(False)
         )
+
+    @api.model
+    def _chunk_size(self):
+        return int(self.env.context.get("customer_import_chunk_size") or sheet.BATCH_SIZE)
 
     def _add_chunks(self, kind, items):
         """Store checked rows (JSON-friendly dicts) in chunks of BATCH_SIZE;
@@ -104,8 +146,9 @@ class CustomerImportJob(models.Model):
         bounded whatever the size of the file."""
         self.ensure_one()
         Chunk = self.env["customer.import.job.chunk"].sudo()
-        for start in range(0, len(items), BATCH_SIZE):
-            part = items[start : start + BATCH_SIZE]
+        size = self._chunk_size()
+        for start in range(0, len(items), size):
+            part = items[start : start + size]
             chunk = Chunk.create(
                 {
                     "job_id": self.id,
@@ -149,12 +192,20 @@ class CustomerImportJob(models.Model):
     # Finishing (queue job)
     # ------------------------------------------------------------------
     def _finish(self):
-        """Last queue job of an import: final state and notification."""
+        """Last queue job of an import: final state, the file of rows not
+        written, notification. Several closing jobs may run (a retry adds
+        one): only the one that finds no chunk pending closes."""
         self.ensure_one()
         job = self.sudo()
         job.invalidate_recordset()
+        if job.chunk_ids.filtered(lambda c: c.state == "pending"):
+            return "pending"
         failed = job.failed_chunk_count
-        job.state = "failed" if failed else "done"
+        vals = {"state": "failed" if failed else "done", "failed_file": False, "failed_filename": False}
+        if failed:
+            content = job._not_written_file()
+            vals.update(failed_file=base64.b64encode(content), failed_filename="clientes_no_escritos.xlsx")
+        job.write(vals)
         body = self.env._(
             "Customer import %(name)s finished: %(created)s created, %(updated)s updated, "
             "%(contacts)s contacts, %(skipped)s rows rejected when confirming, %(failed)s rows failed.",
@@ -177,9 +228,20 @@ class CustomerImportJob(models.Model):
         )
         return body
 
+    def _not_written_file(self):
+        """The rows of the failed chunks as they came, with the chunk's
+        error, ready to fix and upload again."""
+        writer = sheet.RejectedWriter(sheet.ERRORS_HEADER)
+        for chunk in self.sudo().chunk_ids.filtered(lambda c: c.state == "failed"):
+            add = writer.add_customer if chunk.kind == "customers" else writer.add_contact
+            for item in json.loads(chunk.payload or "[]"):
+                add(item.get("cells") or [], chunk.error or "")
+            chunk.invalidate_recordset(["payload"])
+        return writer.finish()
+
     def action_retry_failed(self):
         """Run the failed chunks again (e.g. after fixing the duplicate that
-        made them fail)."""
+        made them fail), whatever the import's state."""
         self.check_access("read")
         for job in self:
             failed = job.sudo().chunk_ids.filtered(lambda c: c.state == "failed")
@@ -189,6 +251,14 @@ class CustomerImportJob(models.Model):
             job.sudo().state = "running"
             job._enqueue(failed)
         return True
+
+    def action_download_failed(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/failed_file/{self.failed_filename}?download=true",
+            "target": "self",
+        }
 
     def action_download_rejected(self):
         self.ensure_one()
@@ -226,26 +296,49 @@ class CustomerImportJobChunk(models.Model):
     def _description_for_queue(self):
         return f"{self.job_id.sudo().name}: {self.kind} {self.first_row}-{self.last_row}"
 
+    def _last_attempt(self):
+        """Whether the queue job running this chunk has no retry left (the
+        runner stores the attempts made before this one)."""
+        uuid = self.env.context.get("job_uuid")
+        queued = self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1) if uuid else None
+        return not queued or (queued.max_retries and queued.retry + 1 >= queued.max_retries)
+
+    def _lock_timeout(self):
+        return (
+            self.env["ir.config_parameter"].sudo().get_param("clientes_aduanas.import_lock_timeout")
+            or DEFAULT_LOCK_TIMEOUT
+        )
+
     def _run(self):
         """One queue job: writes the chunk's rows in one savepoint. A
         failure is stored on the chunk, in the user's words; concurrency
-        errors are left to queue_job to retry later."""
+        errors are left to queue_job to retry later, except on the last
+        attempt, recorded like any failure so that the closing job runs."""
         self.ensure_one()
         chunk = self.sudo()
         if chunk.state != "pending":
             return chunk.state  # already run: a retried or duplicated job
         data = json.loads(chunk.payload or "[]")
-        wizard = self.env["customer.import.wizard"]
+        engine = self.env["customer.import.engine"]
+        cr = self.env.cr
+        cr.execute("SHOW lock_timeout")
+        [previous] = cr.fetchone()
         try:
-            with self.env.cr.savepoint():
+            cr.execute("SELECT set_config('lock_timeout', %s, true)", [self._lock_timeout()])
+            with cr.savepoint():
                 if chunk.kind == "customers":
-                    result = wizard._write_rows_unguarded(data, [])
+                    result = engine._write_rows_unguarded(data, [])
                 else:
-                    result = wizard._write_rows_unguarded([], data)
-        except RETRYABLE_ERRORS as err:
-            raise RetryableJobError(str(err)) from err
+                    result = engine._write_rows_unguarded([], data)
         except Exception as err:  # any failure is recorded on the chunk, none is lost
-            reason = wizard._failure_reason(err)
+            if isinstance(err, RETRYABLE_ERRORS) and not self._last_attempt():
+                raise RetryableJobError(str(err)) from err
+            reason = engine._failure_reason(err)
+            if isinstance(err, RETRYABLE_ERRORS):
+                reason = self.env._(
+                    "other transactions kept these rows locked through every retry (%(detail)s).",
+                    detail=reason,
+                )
             chunk.write(
                 {
                     "state": "failed",
@@ -259,6 +352,8 @@ class CustomerImportJobChunk(models.Model):
                 }
             )
             return "failed"
+        finally:
+            cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
         vals = {
             "state": "done",
             "created_count": result["created"] + result["contacts_created"],

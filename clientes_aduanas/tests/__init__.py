@@ -8,6 +8,8 @@ from . import test_customer_i18n
 from . import test_customs_file
 from . import test_operation_history
 from . import test_customer_import
+from . import test_customer_import_columns
+from . import test_customer_import_background
 from . import test_customer_export
 from . import test_document_lookup
 from . import test_sunat_padron

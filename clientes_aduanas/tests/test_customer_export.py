@@ -106,14 +106,20 @@ class TestCustomerExport(ClientesAduanasCase):
         records = {r["Email"]: r for r in self._sheet_dicts(workbook["Clientes"])}
         record = records[self.customer.email]
         self.assertEqual(record["Número de expedientes"], 2)
-        self.assertEqual(record["Total facturado"], 250)
+        # Statistics as the exporting user sees them: Customers: View alone
+        # does not show invoiced totals; an invoicing user sees them.
+        self.assertIsNone(record["Total facturado"])
+        invoicing = openpyxl.load_workbook(io.BytesIO(self._export("xlsx", user=self.user_manager)))
+        totals = {r["Email"]: r["Total facturado"] for r in self._sheet_dicts(invoicing["Clientes"])}
+        self.assertEqual(totals[self.customer.email], 250)
+        self.assertEqual(totals[self.hn_customer.email], 0)
         self.assertEqual(record["Última operación"].date(), fields.Date.context_today(self.customer))
         self.assertEqual(record["Estado"], "Active")
         self.assertEqual(record["Categoría"], "PRO")
         self.assertEqual(record["Tipo de persona"], "Jurídica")
         self.assertEqual(record["Solicita detracción"], "Sí")
         other = records[self.hn_customer.email]
-        self.assertEqual((other["Número de expedientes"], other["Total facturado"]), (0, 0))
+        self.assertEqual(other["Número de expedientes"], 0)
         self.assertEqual(other["Departamento"], self.state_cortes.name)
         self.assertEqual(records[self.dni_customer.email]["Número de documento"], "01234567", "text, zeros kept")
         contacts = {c["Nombre"]: c for c in self._sheet_dicts(workbook["Contactos"])}

@@ -15,6 +15,7 @@ import re
 import shutil
 import unicodedata
 import zipfile
+import zlib
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -23,73 +24,18 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from . import customer_schema as schema
 from . import document_number as dn
 
 CUSTOMER_SHEET = "Clientes"
 CONTACT_SHEET = "Contactos"
 LISTS_SHEET = "Listas"
 
-# (key, Spanish header, required). The keys are the import's vocabulary; the
-# headers are what users see in the template and in exports.
-CUSTOMER_COLUMNS = [
-    ("document_type", "Tipo de documento", True),
-    ("vat", "Número de documento", True),
-    ("name", "Nombre o razón social", True),
-    ("company_type", "Tipo de persona", False),
-    ("street", "Dirección", True),
-    ("city", "Ciudad", False),
-    ("state", "Departamento", False),
-    ("country", "País", False),
-    ("email", "Email", True),
-    ("phone", "Teléfono", True),
-    ("mobile", "Teléfono secundario", False),
-    ("phone_is_whatsapp", "Teléfono es WhatsApp", False),
-    ("billing_email", "Email de facturación", False),
-    ("website", "Sitio web", False),
-    ("category", "Categoría", False),
-    ("customer_class", "Clase de cliente", False),
-    ("detraction_required", "Solicita detracción", False),
-    ("notification_emails", "Notificación emails", False),
-    ("notification_whatsapp", "Notificación WhatsApp", False),
-    ("customer_description", "Descripción", False),
-    ("comment", "Notas", False),
-]
-# Columns an export adds; an import of that export ignores them.
-EXPORT_ONLY_COLUMNS = [
-    ("customer_state", "Estado"),
-    ("customs_file_count", "Número de expedientes"),
-    ("last_operation_date", "Última operación"),
-    ("total_invoiced", "Total facturado"),
-]
-# CSV has no second sheet: a CSV export lists each customer's contacts in
-# one readable cell (the contacts themselves travel in their own CSV).
-CONTACT_SUMMARY_COLUMN = ("contacts", "Contactos")
-# The rejected-rows file adds this column; uploading it again is allowed.
-ERRORS_HEADER = "Errores"
-IGNORED_HEADERS = [*EXPORT_ONLY_COLUMNS, CONTACT_SUMMARY_COLUMN, ("errors", ERRORS_HEADER)]
-
-CONTACT_COLUMNS = [
-    ("customer_vat", "Número de documento del cliente", True),
-    ("name", "Nombre", True),
-    ("function", "Cargo", False),
-    ("phone", "Teléfono", False),
-    ("email", "Email", False),
-    ("is_operations_contact", "Contacto principal de operaciones", False),
-]
-COLUMN_NOTES = {
-    "document_type": "RUC, DNI, RTN, Identidad, Pasaporte... (lista).",
-    "vat": "Sin espacios ni guiones. Escríbalo como texto para no perder los ceros iniciales.",
-    "company_type": "Natural o Jurídica. Vacío: se deduce del RUC.",
-    "state": "Departamento (obligatorio para clientes de Honduras).",
-    "city": "Obligatoria para clientes de Honduras.",
-    "country": "Vacío: el país del tipo de documento.",
-    "phone_is_whatsapp": "Sí o No.",
-    "detraction_required": "Sí o No.",
-    "notification_emails": "Varios separados por coma.",
-    "notification_whatsapp": "Varios números separados por coma.",
-    "customer_vat": "Número de documento del cliente (hoja Clientes o ya registrado).",
-    "is_operations_contact": "Sí o No; uno solo por cliente.",
-}
+CUSTOMER_COLUMNS = schema.CUSTOMER_COLUMNS
+CONTACT_COLUMNS = schema.CONTACT_COLUMNS
+EXPORT_COLUMNS = schema.EXPORT_COLUMNS
+CONTACT_SUMMARY_COLUMN = schema.CONTACT_SUMMARY
+ERRORS_HEADER = schema.ERRORS.header
 YES, NO = "Sí", "No"
 PERSON_TYPES = {
     "natural": "person",
@@ -205,34 +151,28 @@ def document_text(value, kind):
 # ----------------------------------------------------------------------
 # Reading
 # ----------------------------------------------------------------------
-def _map_headers(raw_headers, columns, extra_known, sheet):
-    by_fold = {fold(header): key for key, header, _required in columns}
-    known = {fold(header) for _key, header in extra_known}
-    mapping, unknown, seen = {}, [], set()
-    for index, header in enumerate(raw_headers):
-        folded = fold(header)
-        if not folded:
-            continue
-        if folded in by_fold and by_fold[folded] not in seen:
-            mapping[index] = by_fold[folded]
-            seen.add(by_fold[folded])
-        elif folded not in known:
-            unknown.append(cell_text(header))
-    missing = [header for key, header, required in columns if required and key not in seen]
-    if missing or unknown:
-        raise SpreadsheetError("headers", sheet=sheet, missing=missing, unknown=unknown)
-    return mapping
-
-
-def _records(rows, mapping, first_number=2):
+def _records(rows, mapping, where, first_number=2):
     """Yield ``(row_number, {key: raw value})`` for the non-empty rows.
     Stops after MAX_EMPTY_ROWS empty rows in a row (a sheet "used" down to
-    row 1,048,576) and refuses more than MAX_ROWS rows."""
+    row 1,048,576) and refuses more than MAX_ROWS rows. Whatever the reader
+    raises on a damaged row (openpyxl's XML parser, zlib, the csv module)
+    becomes a "read_error" naming the file, the sheet and the row."""
     items = list(mapping.items())
     empty_run = count = 0
-    for number, row in enumerate(rows, start=first_number):
+    number = first_number
+    iterator = iter(rows)
+    while True:
+        try:
+            row = next(iterator)
+        except StopIteration:
+            return
+        except SpreadsheetError:
+            raise
+        except Exception as err:  # any reader failure on a damaged file
+            raise SpreadsheetError("read_error", row=number, **where) from err
         width = len(row)
         values = {key: row[index] for index, key in items if index < width}
+        current, number = number, number + 1
         if all(value is None or (isinstance(value, str) and not value.strip()) for value in values.values()):
             empty_run += 1
             if empty_run >= MAX_EMPTY_ROWS:
@@ -242,20 +182,35 @@ def _records(rows, mapping, first_number=2):
         count += 1
         if count > MAX_ROWS:
             raise SpreadsheetError("too_many_rows", max=MAX_ROWS)
-        yield number, values
+        yield current, values
 
 
 class Table:
-    """One sheet of a file: its header, checked, and a way to stream its
-    data rows."""
+    """One sheet of a file: its header row and a way to stream its data
+    rows once a mapping (file column -> schema column key) is chosen."""
 
-    def __init__(self, name, header, rows_factory, columns, extra_known=()):
+    def __init__(self, name, header, rows_factory, columns, filename=""):
         self.name = name
-        self.mapping = _map_headers(header, columns, extra_known, name)
+        self.filename = filename
+        self.columns = columns
+        self.headers = ["" if h is None else str(h).strip() for h in header]
+        self.mapping = {}
+        self.implied = {}
         self._rows_factory = rows_factory
 
     def records(self):
-        return _records(self._rows_factory(), self.mapping)
+        where = {"file": self.filename, "sheet": self.name}
+        records = _records(self._rows_factory(), self.mapping, where)
+        if not self.implied:
+            return records
+        return self._with_implied(records)
+
+    def _with_implied(self, records):
+        for number, values in records:
+            for key, value in self.implied.items():
+                if values.get(key) in (None, ""):
+                    values[key] = value
+            yield number, values
 
 
 class Spreadsheet:
@@ -266,6 +221,9 @@ class Spreadsheet:
         self.customer_table = customers
         self.contact_table = contacts
         self._closers = list(closers)
+
+    def tables(self):
+        return [t for t in (self.customer_table, self.contact_table) if t]
 
     def customers(self):
         return self.customer_table.records()
@@ -316,12 +274,16 @@ def _has_formulas(archive):
     for name in archive.namelist():
         if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
             continue
-        with archive.open(name) as handle:
-            tail = b""
-            while chunk := handle.read(1 << 20):
-                if FORMULA_TAG.search(tail + chunk):
-                    return True
-                tail = chunk[-16:]
+        try:
+            with archive.open(name) as handle:
+                tail = b""
+                while chunk := handle.read(1 << 20):
+                    if FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            # A damaged member: reading its rows will say where.
+            return False
     return False
 
 
@@ -361,7 +323,7 @@ def _xlsx_header(worksheet):
     return next(worksheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
 
 
-def open_xlsx(data):
+def open_xlsx(data, filename=""):
     if data[:8] == OLE_MAGIC:
         raise SpreadsheetError("encrypted_or_xls")
     archive = _check_zip(data)
@@ -386,7 +348,7 @@ def open_xlsx(data):
             header,
             lambda: customer_ws.iter_rows(min_row=2, max_col=len(header), values_only=True),
             CUSTOMER_COLUMNS,
-            IGNORED_HEADERS,
+            filename,
         )
         contacts = None
         if contact_name:
@@ -399,7 +361,7 @@ def open_xlsx(data):
                     contact_header,
                     lambda: contact_ws.iter_rows(min_row=2, max_col=len(contact_header), values_only=True),
                     CONTACT_COLUMNS,
-                    IGNORED_HEADERS,
+                    filename,
                 )
     except SpreadsheetError:
         workbook.close()
@@ -410,13 +372,28 @@ def open_xlsx(data):
     return Spreadsheet(customers, contacts, closers=[workbook.close])
 
 
-def decode_text(data):
+def _strict_decode(data, encoding, filename):
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        # The row of the first bad byte, counted on what decodes before it.
+        row = data[: err.start].decode(encoding, errors="replace").count("\n") + 1
+        raise SpreadsheetError("undecodable", file=filename, sheet=CUSTOMER_SHEET, row=row, encoding=encoding) from err
+
+
+def decode_text(data, filename="", sheet=CUSTOMER_SHEET):
     """CSV bytes to text: UTF-8 with or without BOM, UTF-16 with BOM (Excel's
-    "Unicode text"), else Windows-1252 / Latin-1 (Excel's "CSV" on Windows)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+    "Unicode text"), else Windows-1252 / Latin-1 (Excel's "CSV" on Windows).
+    A file that declares UTF-8 or UTF-16 and breaks it is refused, naming
+    the row of the first bad byte: guessing would store garbled names."""
+    try:
+        if data.startswith(b"\xef\xbb\xbf"):
+            return _strict_decode(data[3:], "utf-8", filename)
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return _strict_decode(data, "utf-16", filename)
+    except SpreadsheetError as err:
+        err.params["sheet"] = sheet
+        raise
     if b"\x00" in data[:4096]:
         raise SpreadsheetError("not_spreadsheet")
     try:
@@ -428,22 +405,23 @@ def decode_text(data):
             return data.decode("latin-1")
 
 
-def _csv_rows(reader):
+def _csv_rows(reader, where):
     try:
         yield from reader
     except csv.Error as err:
-        raise SpreadsheetError("csv_broken", line=reader.line_num) from err
+        raise SpreadsheetError("csv_broken", line=reader.line_num, **where) from err
 
 
-def csv_table(data, columns, name):
-    text = decode_text(data)
+def csv_table(data, columns, name, filename=""):
+    text = decode_text(data, filename, name)
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(_csv_rows(reader), None)
+    where = {"file": filename, "sheet": name}
+    header = next(_csv_rows(reader, where), None)
     if not header or not any(cell.strip() for cell in header):
         raise SpreadsheetError("empty_sheet", sheet=name)
-    return Table(name, header, lambda: _csv_rows(reader), columns, IGNORED_HEADERS)
+    return Table(name, header, lambda: _csv_rows(reader, where), columns, filename)
 
 
 def _kind(data, filename):
@@ -460,20 +438,20 @@ def _kind(data, filename):
 
 
 def open_file(data, filename, contact_data=None, contact_filename=None):
-    """Open an upload (.xlsx, or .csv plus an optional contacts .csv);
-    headers are checked here, rows are read lazily."""
+    """Open an upload (.xlsx, or .csv plus an optional contacts .csv); the
+    headers are read here (the engine maps them), rows are read lazily."""
     if not data:
         raise SpreadsheetError("empty_file")
     if len(data) > MAX_FILE_BYTES or (contact_data and len(contact_data) > MAX_FILE_BYTES):
         raise SpreadsheetError("too_big")
     if _kind(data, filename) == "xlsx":
-        return open_xlsx(data)
-    customers = csv_table(data, CUSTOMER_COLUMNS, CUSTOMER_SHEET)
+        return open_xlsx(data, filename)
+    customers = csv_table(data, CUSTOMER_COLUMNS, CUSTOMER_SHEET, filename)
     contacts = None
     if contact_data:
         if _kind(contact_data, contact_filename or "contactos.csv") != "csv":
             raise SpreadsheetError("contacts_not_csv")
-        contacts = csv_table(contact_data, CONTACT_COLUMNS, CONTACT_SHEET)
+        contacts = csv_table(contact_data, CONTACT_COLUMNS, CONTACT_SHEET, contact_filename)
     return Spreadsheet(customers, contacts)
 
 
@@ -481,9 +459,10 @@ def open_file(data, filename, contact_data=None, contact_filename=None):
 # Writing
 # ----------------------------------------------------------------------
 def header_labels(columns, mark_required=False):
-    return [f"{header} *" if (mark_required and required) else header for _key, header, required in columns]
+    return [f"{c.header} *" if (mark_required and c.required) else c.header for c in columns]
 
 
+# Text, so that Excel keeps the leading zeros of a DNI/RTN or a phone.
 TEXT_KEYS = ("vat", "customer_vat", "phone", "mobile")
 
 
@@ -511,17 +490,17 @@ def build_template(customer_row, contact_row, lists):
         (contacts, CONTACT_COLUMNS, contact_row),
     ):
         sheet.append(header_labels(columns, mark_required=True))
-        sheet.append([example.get(key) or None for key, _header, _required in columns])
+        sheet.append([example.get(column.key) or None for column in columns])
         sheet.freeze_panes = "A2"
-        for index, (key, header, required) in enumerate(columns, start=1):
+        for index, column in enumerate(columns, start=1):
+            key, header, required = column.key, column.header, column.required
             letter = get_column_letter(index)
             cell = sheet.cell(row=1, column=index)
             cell.font = Font(bold=True, color="C00000" if required else None)
-            note = " ".join(filter(None, ["Obligatorio." if required else "Opcional.", COLUMN_NOTES.get(key)]))
+            note = " ".join(filter(None, ["Obligatorio." if required else "Opcional.", column.note]))
             cell.comment = Comment(note, "Plantilla")
             sheet.column_dimensions[letter].width = max(14, len(header) + 4)
             if key in TEXT_KEYS:
-                # Text, so that Excel keeps the leading zeros of a DNI/RTN.
                 sheet.cell(row=2, column=index).number_format = "@"
             list_key = key if key != "customer_vat" else None
             if list_key in list_ranges:
@@ -543,7 +522,7 @@ def build_template(customer_row, contact_row, lists):
 def _write_only_rows(sheet, columns, rows):
     """Header and rows into a write-only sheet; returns the rows written."""
     sheet.append([WriteOnlyCell(sheet, value=label) for label in header_labels(columns)])
-    text_indexes = {index for index, (key, _h, _r) in enumerate(columns) if key in TEXT_KEYS}
+    text_indexes = {index for index, column in enumerate(columns) if column.key in TEXT_KEYS}
     count = 1
     for row in rows:
         cells = []
@@ -603,8 +582,8 @@ def build_xlsx(customer_rows, contact_rows, customer_columns, contact_columns):
         (CONTACT_SHEET, contact_columns, contact_rows),
     ):
         sheet = workbook.create_sheet(title)
-        for index, (_key, header, _required) in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 4)
+        for index, column in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = max(14, len(column.header) + 4)
         sizes.append((_write_only_rows(sheet, columns, rows), len(columns)))
     return save_with_dimensions(workbook, sizes)
 
@@ -635,7 +614,7 @@ class RejectedWriter:
             self._workbook = openpyxl.Workbook(write_only=True)
             for name, columns in ((CUSTOMER_SHEET, CUSTOMER_COLUMNS), (CONTACT_SHEET, CONTACT_COLUMNS)):
                 sheet = self._workbook.create_sheet(name)
-                _write_only_rows(sheet, [*columns, ("errors", self.errors_header, False)], [])
+                _write_only_rows(sheet, [*columns, schema.ERRORS._replace(header=self.errors_header)], [])
                 self._sheets[name] = sheet
                 self._sizes[name] = [1, len(columns) + 1]
         self._sizes[title][0] += 1

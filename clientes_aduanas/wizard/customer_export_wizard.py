@@ -5,10 +5,11 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext
 from odoo.tools.safe_eval import safe_eval
 
+from ..tools import customer_schema as schema
 from ..tools import customer_spreadsheet as sheet
 
-EXPORT_COLUMNS = [*sheet.CUSTOMER_COLUMNS, *[(key, header, False) for key, header in sheet.EXPORT_ONLY_COLUMNS]]
-CSV_EXPORT_COLUMNS = [*EXPORT_COLUMNS, (*sheet.CONTACT_SUMMARY_COLUMN, False)]
+EXPORT_COLUMNS = [*schema.CUSTOMER_COLUMNS, *schema.EXPORT_COLUMNS]
+CSV_EXPORT_COLUMNS = [*EXPORT_COLUMNS, schema.CONTACT_SUMMARY]
 READ_BATCH = 1000
 
 
@@ -66,100 +67,70 @@ class CustomerExportWizard(models.TransientModel):
         return customers
 
     @api.model
+    def _grouped(self, model, domain, aggregate):
+        """One grouped read, with the exporting user's own access rights
+        (record rules included); a model the user cannot read gives no
+        figures rather than an error or someone else's totals."""
+        if model not in self.env or not self.env[model].has_access("read"):
+            return {}
+        return dict(self.env[model]._read_group(domain, ["commercial_partner_id"], [aggregate]))
+
+    @api.model
     def _statistics(self, customers):
         """Expedientes, last operation and invoiced totals of the allowed
-        companies: one grouped read per figure for the whole export."""
-        ids = customers.ids
-        company_ids = self.env.companies.ids
-        files = {}
-        if "customs.file" in self.env:
-            files = dict(
-                self.env["customs.file"]
-                .sudo()
-                ._read_group(
-                    [("commercial_partner_id", "in", ids), ("company_id", "in", company_ids)],
-                    ["commercial_partner_id"],
-                    ["__count"],
-                )
-            )
-        last = {}
-        if "customs.operation.history" in self.env:
-            last = dict(
-                self.env["customs.operation.history"]
-                .sudo()
-                ._read_group(
-                    [("commercial_partner_id", "in", ids), ("company_id", "in", company_ids)],
-                    ["commercial_partner_id"],
-                    ["date:max"],
-                )
-            )
-        invoiced = dict(
-            self.env["account.move"]
-            .sudo()
-            ._read_group(
-                [
-                    ("commercial_partner_id", "in", ids),
-                    ("move_type", "in", ("out_invoice", "out_refund")),
-                    ("state", "=", "posted"),
-                    ("company_id", "in", company_ids),
-                ],
-                ["commercial_partner_id"],
-                ["amount_total_signed:sum"],
-            )
+        companies: one grouped read per figure for the whole export, each
+        as the exporting user sees it."""
+        base = [("commercial_partner_id", "in", customers.ids), ("company_id", "in", self.env.companies.ids)]
+        files = self._grouped("customs.file", base, "__count")
+        last = self._grouped("customs.operation.history", base, "date:max")
+        invoiced = self._grouped(
+            "account.move",
+            [*base, ("move_type", "in", ("out_invoice", "out_refund")), ("state", "=", "posted")],
+            "amount_total_signed:sum",
         )
+        can_invoice = self.env["account.move"].has_access("read")
         return {
             partner.id: {
                 "customs_file_count": files.get(partner, 0),
                 "last_operation_date": last.get(partner) or None,
-                "total_invoiced": round(invoiced.get(partner, 0.0), 2),
+                "total_invoiced": round(invoiced.get(partner, 0.0), 2) if can_invoice else None,
             }
             for partner in customers
         }
 
     @api.model
+    def _cell(self, partner, column):
+        """A customer's value for one schema column, as the file shows it."""
+        value = partner[column.field]
+        if column.kind == schema.PERSON_TYPE:
+            return sheet.PERSON_TYPE_LABELS[partner.company_type]
+        if column.kind == schema.BOOLEAN:
+            return sheet.YES if value else sheet.NO
+        if column.kind in (schema.DOCUMENT_TYPE, schema.CATALOG, schema.STATE):
+            return value.name or ""
+        if column.kind == schema.HTML:
+            return html2plaintext(value, include_references=False) if value else ""
+        return value or ""
+
+    @api.model
     def _customer_values(self, partner, stats, states):
-        return {
-            "document_type": partner.l10n_latam_identification_type_id.name or "",
-            "vat": partner.vat or "",
-            "name": partner.name,
-            "company_type": sheet.PERSON_TYPE_LABELS[partner.company_type],
-            "street": partner.street or "",
-            "city": partner.city or "",
-            "state": partner.state_id.name or "",
-            "country": partner.country_id.name or "",
-            "email": partner.email or "",
-            "phone": partner.phone or "",
-            "mobile": partner.mobile or "",
-            "phone_is_whatsapp": sheet.YES if partner.phone_is_whatsapp else sheet.NO,
-            "billing_email": partner.billing_email or "",
-            "website": partner.website or "",
-            "category": partner.customer_category_id.name or "",
-            "customer_class": partner.customer_class_id.name or "",
-            "detraction_required": sheet.YES if partner.detraction_required else sheet.NO,
-            "notification_emails": partner.notification_emails or "",
-            "notification_whatsapp": partner.notification_whatsapp or "",
-            "customer_description": partner.customer_description or "",
-            "comment": html2plaintext(partner.comment, include_references=False) if partner.comment else "",
-            "customer_state": states[partner.customer_state] if partner.active else self.env._("Inactive"),
-            **stats[partner.id],
-        }
+        values = {column.key: self._cell(partner, column) for column in schema.CUSTOMER_COLUMNS}
+        values["customer_state"] = states[partner.customer_state] if partner.active else self.env._("Inactive")
+        values.update(stats[partner.id])
+        return values
 
     @api.model
     def _contact_values(self, partner, contact):
         return [
-            partner.vat or "",
-            contact.name or "",
-            contact.function or "",
-            contact.phone or "",
-            contact.email or "",
-            sheet.YES if contact.is_operations_contact else sheet.NO,
+            partner.vat or "" if column.kind == schema.PARENT else self._cell(contact, column)
+            for column in schema.CONTACT_COLUMNS
         ]
 
     @api.model
     def _contact_summary(self, partner):
         return "\n".join(
             " | ".join(filter(None, [c.name, c.function, c.phone, c.email]))
-            + (f" ({sheet.CONTACT_COLUMNS[-1][1]})" if c.is_operations_contact else "")
+            + (f" ({sheet.CONTACT_COLUMNS[-1].header})" if c.is_operations_contact else "")
             for c in partner.child_ids
         )
 
@@ -179,9 +150,9 @@ class CustomerExportWizard(models.TransientModel):
             stats = self._statistics(batch)
             for partner in batch:
                 values = self._customer_values(partner, stats, states)
-                if ("contacts", sheet.CONTACT_SUMMARY_COLUMN[1], False) in columns:
+                if schema.CONTACT_SUMMARY in columns:
                     values["contacts"] = self._contact_summary(partner)
-                yield [values[key] for key, _header, _required in columns]
+                yield [values[column.key] for column in columns]
 
     def _contact_rows(self, customers):
         for batch in self._batches(customers):
