@@ -247,6 +247,29 @@ class TestCustomerImport(ImportCase):
         fixed.action_preview()
         self.assertEqual(fixed.count_total, 4)
 
+    def test_empty_document_type_defaults_from_country(self):
+        """As on the form: an empty type is the country's own document (RUC in
+        Peru, RTN in Honduras), never Odoo's generic VAT."""
+        rows = [
+            customer_row(document_type=None),
+            customer_row(
+                document_type=None,
+                vat="05019012345678",
+                name="Exportadora Sula S.A.",
+                country="HN",
+                state="Cortés",
+                city="San Pedro Sula",
+                email="sula@import.example.hn",
+                phone="+504 2550 0000",
+                company_type="Jurídica",
+            ),
+        ]
+        wizard = self._wizard(make_xlsx(rows))
+        wizard.action_import()
+        self.assertEqual(wizard.result_created, 2)
+        self.assertEqual(self._by_email("uno@import.example.pe").l10n_latam_identification_type_id, self.type_ruc)
+        self.assertEqual(self._by_email("sula@import.example.hn").l10n_latam_identification_type_id, self.type_rtn)
+
     def test_update_writes_explicit_values_only(self):
         customer = self._create_customer(detraction_required=True, mobile="+51 999 111 222", city="Lima")
         row = customer_row(detraction_required="No", city=None, country=None, name="Nuevo Nombre")

@@ -67,33 +67,40 @@ class CustomerExportWizard(models.TransientModel):
         return customers
 
     @api.model
-    def _grouped(self, model, domain, aggregate):
-        """One grouped read, with the exporting user's own access rights
-        (record rules included); a model the user cannot read gives no
-        figures rather than an error or someone else's totals."""
-        if model not in self.env or not self.env[model].has_access("read"):
-            return {}
-        return dict(self.env[model]._read_group(domain, ["commercial_partner_id"], [aggregate]))
-
-    @api.model
     def _statistics(self, customers):
         """Expedientes, last operation and invoiced totals of the allowed
         companies: one grouped read per figure for the whole export, each
-        as the exporting user sees it."""
-        base = [("commercial_partner_id", "in", customers.ids), ("company_id", "in", self.env.companies.ids)]
-        files = self._grouped("customs.file", base, "__count")
-        last = self._grouped("customs.operation.history", base, "date:max")
-        invoiced = self._grouped(
-            "account.move",
-            [*base, ("move_type", "in", ("out_invoice", "out_refund")), ("state", "=", "posted")],
-            "amount_total_signed:sum",
-        )
+        as the exporting user sees it (the customer's operations are the ones
+        the delete guard and the smart buttons count; a model the user cannot
+        read gives no figures rather than an error or someone else's totals)."""
+        companies = [("company_id", "in", self.env.companies.ids)]
+
+        def grouped(kind, aggregate, domain=()):
+            source = customers._customer_operation_source(kind)
+            if not source:
+                return {}
+            found = customers._customer_operation_read_group(source, (aggregate,), [*companies, *domain])
+            return {key: values[0] for key, values in found.items()}
+
+        files = grouped("customs_file", "__count")
+        invoiced = grouped("invoice", "amount_total_signed:sum", [("state", "=", "posted")])
+        History = self.env["customs.operation.history"]
+        last = {}
+        if History.has_access("read"):
+            last = {
+                partner.id: date
+                for partner, date in History._read_group(
+                    [("commercial_partner_id", "in", customers.ids), *companies],
+                    ["commercial_partner_id"],
+                    ["date:max"],
+                )
+            }
         can_invoice = self.env["account.move"].has_access("read")
         return {
             partner.id: {
-                "customs_file_count": files.get(partner, 0),
-                "last_operation_date": last.get(partner) or None,
-                "total_invoiced": round(invoiced.get(partner, 0.0), 2) if can_invoice else None,
+                "customs_file_count": files.get(partner.id, 0),
+                "last_operation_date": last.get(partner.id) or None,
+                "total_invoiced": round(invoiced.get(partner.id, 0.0), 2) if can_invoice else None,
             }
             for partner in customers
         }
