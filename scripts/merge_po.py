@@ -1,8 +1,8 @@
 """Rebuild es.po from the exported .pot, keeping known translations.
 
 usage: merge_po.py TEMPLATE.pot es.po [EXTRA.po ...]
-Translations are looked up by (msgctxt, msgid) in es.po first, then in the
-extra files (plain msgid/msgstr pairs, references not needed). Prints the
+Translations are looked up by msgid in the extra files first (plain msgid/msgstr
+pairs, references not needed: the per-area sources), then in es.po. Prints the
 entries still untranslated.
 """
 
@@ -25,7 +25,8 @@ def known_translations(paths):
 
 def main(pot_path, po_path, *extra):
     pot = polib.pofile(pot_path)
-    known = known_translations([po_path, *extra])
+    # The per-area sources win: a corrected translation there replaces the old one.
+    known = known_translations([*extra, po_path])
     po = polib.POFile(wrapwidth=78)
     po.metadata = dict(pot.metadata)
     po.metadata.update(

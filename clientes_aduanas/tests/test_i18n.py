@@ -1,5 +1,9 @@
-from odoo.exceptions import AccessError, ValidationError
+import os
+
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import file_open
+from odoo.tools.translate import TranslationFileReader
 
 from .common import ClientesAduanasCase
 
@@ -50,3 +54,36 @@ class TestSpanish(ClientesAduanasCase):
         self.assertNotIn(">Suspend<", form)
         states = dict(self.es["customs.file"].fields_get(["state"])["state"]["selection"])
         self.assertEqual(states["released"], "Despachado / Levante")
+
+    def test_every_string_has_its_spanish(self):
+        """Every source string the addon exports (the .pot) is translated in
+        i18n/es.po: a string added without its Spanish fails here."""
+        module_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        with file_open(os.path.join(module_dir, "i18n", "clientes_aduanas.pot"), "rb") as pot:
+            source = {entry["src"] for entry in TranslationFileReader(pot, fileformat="po")}
+        with file_open(os.path.join(module_dir, "i18n", "es.po"), "rb") as po:
+            translated = {entry["src"] for entry in TranslationFileReader(po, fileformat="po") if entry["value"]}
+        self.assertGreater(len(source), 700)
+        self.assertFalse(source - translated, "strings without Spanish in i18n/es.po")
+
+    def test_governed_type_and_suspension_messages(self):
+        vat_type = self.env.ref("l10n_latam_base.it_vat")
+        with self.assertRaises(ValidationError) as ctx:
+            self.es["res.partner"].create(
+                self._hn_vals(l10n_latam_identification_type_id=vat_type.id, vat="abc", email="iva@example.hn")
+            )
+        self.assertIn("no tiene regla de validación para clientes", str(ctx.exception))
+        self.customer._suspend("Deuda vencida")
+        with self.assertRaises(UserError) as ctx:
+            self.customer.with_context(lang="es_PE")._check_can_be_used_in_operation()
+        self.assertIn("está suspendido y no puede usarse en nuevas operaciones", str(ctx.exception))
+
+    def test_sunat_and_portal_labels(self):
+        Partner = self.es["res.partner"]
+        customer_search = self.env.ref("clientes_aduanas.res_partner_view_search_customer").id
+        search = Partner.get_views([(customer_search, "search")])["views"]["search"]["arch"]
+        self.assertIn("Observados por SUNAT", search)
+        form = Partner.get_views([(self.env.ref("clientes_aduanas.res_partner_view_form_customer").id, "form")])
+        self.assertIn("Dar acceso al portal", form["views"]["form"]["arch"])
+        fields = self.es["customs.file"].fields_get(["portal_attachment_ids", "access_url"])
+        self.assertEqual(fields["access_url"]["string"], "URL de acceso al portal")
