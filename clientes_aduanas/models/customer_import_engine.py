@@ -19,12 +19,19 @@ FIELD_COLUMNS["company_type"] = "company_type"
 TEXT_KINDS = (schema.TEXT, schema.HTML)
 
 
-def _cell_plan(columns):
-    # Per column, read once: key, whether a date is an error there, bound.
-    return [(c.key, c.kind not in (schema.DOCUMENT, schema.PARENT), c.max_length) for c in columns.values()]
+def _cell_plan(columns, ruled=()):
+    # Per column, read once: key, whether a date is an error there, bound
+    # (none where the customer rules bound the field themselves).
+    return [
+        (c.key, c.kind not in (schema.DOCUMENT, schema.PARENT), None if c.field in ruled else c.max_length)
+        for c in columns.values()
+    ]
 
 
-CELL_PLAN = {id(COLUMNS): _cell_plan(COLUMNS), id(CONTACT_COLUMNS): _cell_plan(CONTACT_COLUMNS)}
+CELL_PLAN = {
+    id(COLUMNS): _cell_plan(COLUMNS, schema.FIELD_MAX_LENGTHS),
+    id(CONTACT_COLUMNS): _cell_plan(CONTACT_COLUMNS),
+}
 TEXT_FIELDS = [(c.key, c.field) for c in schema.CUSTOMER_COLUMNS if c.kind in TEXT_KINDS]
 BOOLEAN_FIELDS = [(c.key, c.field) for c in schema.CUSTOMER_COLUMNS if c.kind == schema.BOOLEAN]
 # Kinds whose lost leading zeros can be put back (one possible length);

@@ -6,6 +6,7 @@ from odoo import api, models
 from odoo.exceptions import ValidationError
 
 from ..tools import contact_channel as ch
+from ..tools import customer_schema as schema
 from ..tools import document_number as dn
 from .res_partner import CUSTOMER_RULE_FIELDS, PREVALIDATED
 
@@ -99,6 +100,17 @@ class ResPartner(models.Model):
         for field_name, message in required:
             value = vals.get(field_name)
             if not value or (isinstance(value, str) and not value.strip()):
+                errors.append((field_name, message))
+
+        for field_name, limit in schema.FIELD_MAX_LENGTHS.items():
+            value = vals.get(field_name)
+            if isinstance(value, str) and len(value) > limit:
+                message = self.env._(
+                    "At most %(max)s characters for %(field)s (this value has %(length)s).",
+                    max=limit,
+                    field=self._fields[field_name]._description_string(self.env),
+                    length=len(value),
+                )
                 errors.append((field_name, message))
 
         if id_type and not id_type.customs_document_code:

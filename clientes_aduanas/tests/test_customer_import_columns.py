@@ -181,7 +181,7 @@ class TestCustomerImportColumns(ImportCase):
         wizard = self._wizard(make_csv([customer_row(name="x" * 100_000)]), "clientes.csv")
         wizard.action_preview()
         self.assertEqual(wizard.count_error, 1)
-        self.assertIn("At most 250 characters (this cell has 100000)", str(wizard.preview_html))
+        self.assertIn("At most 250 characters for Name (this value has 100000)", str(wizard.preview_html))
 
 
 @tagged("post_install", "-at_install")

@@ -128,6 +128,20 @@ class TestGovernedDocumentTypes(ClientesAduanasCase):
         )
         self.assertIn("l10n_latam_identification_type_id", [field for field, _message in errors])
 
+    def test_length_bounds_hold_on_the_form_and_rpc(self):
+        """The import's bounds are the customer rules' own: a 300-character
+        name is refused from the form and by RPC, and nothing is written."""
+        with self.assertRaises(ValidationError) as ctx:
+            self.env["res.partner"].create(self._pe_vals(name="N" * 300))
+        self.assertIn("At most 250 characters", str(ctx.exception))
+        customer = self._create_customer()
+        with self.assertRaises(ValidationError):
+            customer.write({"street": "Av. " + "x" * 300})
+        self.assertEqual(customer.street, "Av. Arequipa 100")
+        form = Form(self.env["res.partner"].with_context(default_is_registered_customer=True))
+        form.name = "Exacto " + "n" * 243
+        self.assertEqual(len(form.name), 250, "at the bound: accepted")
+
     def test_default_type_follows_the_country(self):
         IdType = self.env["l10n_latam.identification.type"]
         self.assertEqual(IdType._customer_default_for_country(self.pe), self.type_ruc)

@@ -189,6 +189,11 @@ def by_key(columns):
     return {column.key: column for column in columns}
 
 
+# The bounds the customer rules enforce on every path (form, RPC, import); the
+# document number has its own rule per type.
+FIELD_MAX_LENGTHS = {c.field: c.max_length for c in CUSTOMER_COLUMNS if c.max_length and c.kind != DOCUMENT}
+
+
 def max_length(field_name, columns=CUSTOMER_COLUMNS):
     """The length bound of a field (the form and the import share it)."""
     return next((c.max_length for c in columns if c.field == field_name), None)
