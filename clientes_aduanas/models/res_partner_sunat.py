@@ -15,6 +15,19 @@ STATE_OK = "ACTIVO"
 CONDITION_OK = "HABIDO"
 ABSENT_EXAMPLES = 20
 CHECK_TABLE = "clientes_aduanas_sunat_check"
+# Set only by the lookup and the padrón check, never by a caller's values.
+SUNAT_STATUS_FIELDS = frozenset(
+    {
+        "sunat_taxpayer_state",
+        "sunat_taxpayer_condition",
+        "sunat_observed",
+        "sunat_status_date",
+        "sunat_source",
+        "sunat_from_padron",
+        "sunat_absent",
+        "sunat_data_differs",
+    }
+)
 
 
 def is_observed(state, condition):
@@ -128,12 +141,40 @@ class ResPartner(models.Model):
                 checked = max(checked, last_load) if checked else last_load
             partner.sunat_checked_on = checked
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self.env.su:
+            return super().create(vals_list)
+        sent = [bool(SUNAT_STATUS_FIELDS.intersection(vals)) for vals in vals_list]
+        records = super().create([self._sunat_without_status(vals) for vals in vals_list])
+        records.browse([record.id for record, was_sent in zip(records, sent, strict=True) if was_sent])._sunat_record_lookups()
+        return records
+
     def write(self, vals):
+        sent = not self.env.su and bool(SUNAT_STATUS_FIELDS.intersection(vals))
+        vals = self._sunat_without_status(vals) if sent else vals
         new_vat = dn.normalize(vals["vat"]) if isinstance(vals.get("vat"), str) else vals.get("vat")
         if "vat" in vals and any(partner.vat and partner.vat != new_vat for partner in self):
             # The status belongs to the old number.
             vals = dict(vals, **self._sunat_reset_vals())
-        return super().write(vals)
+        result = super().write(vals)
+        if sent:
+            self._sunat_record_lookups()
+        return result
+
+    @api.model
+    def _sunat_without_status(self, vals):
+        """``vals`` without the SUNAT status: only the lookup and the padrón
+        set it. A form saves what its lookup showed (force_save), which any
+        RPC caller could forge; the status is taken again from the lookup's
+        own cached answer instead (_sunat_record_lookups)."""
+        if self.env.su or not SUNAT_STATUS_FIELDS.intersection(vals):
+            return vals
+        return {name: value for name, value in vals.items() if name not in SUNAT_STATUS_FIELDS}
+
+    def _sunat_record_lookups(self):
+        for partner in self:
+            partner._sunat_record_lookup(partner.customs_document_code, partner.vat)
 
     @api.model
     def _sunat_reset_vals(self):

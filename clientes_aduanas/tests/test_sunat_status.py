@@ -171,6 +171,34 @@ class TestSunatStatus(PadronCase):
         self.steady.vat = make_ruc(42)
         self.assertFalse(self.steady.sunat_taxpayer_state, "the status belonged to the old number")
 
+    def test_status_cannot_be_forged_by_rpc(self):
+        """The status is SUNAT's: a user's values never set it."""
+        self.provider._load_padron_file(self._padron("forge.zip", {2: ("BAJA DE OFICIO", "NO HABIDO")}))
+        self.env.company.sunat_refuse_observed = True
+        self.to_baja.with_user(self.user_edit).write(
+            {"sunat_taxpayer_state": "ACTIVO", "sunat_taxpayer_condition": "HABIDO", "sunat_observed": False}
+        )
+        self.assertEqual(self.to_baja.sunat_taxpayer_state, "BAJA DE OFICIO")
+        self.assertTrue(self.to_baja.sunat_observed)
+        with self.assertRaisesRegex(UserError, "does not allow new operations"):
+            self.env["sale.order"].create({"partner_id": self.to_baja.id})
+        forged = (
+            self.env["res.partner"]
+            .with_user(self.user_manager)
+            .create(
+                self._pe_vals(
+                    vat=make_ruc(77),
+                    email="forged@sunat.example.pe",
+                    sunat_taxpayer_state="ACTIVO",
+                    sunat_taxpayer_condition="HABIDO",
+                    sunat_source="SUNAT",
+                )
+            )
+        )
+        self.assertFalse(forged.sunat_taxpayer_state or forged.sunat_source, "no lookup gave this status")
+        # A form that ran the lookup saves what the lookup found: the test
+        # of the new customer's lookup in test_document_lookup.py (as a user).
+
     def test_operation_warning_then_refusal(self):
         self.provider._load_padron_file(self._padron("ops.zip", {2: ("BAJA DE OFICIO", "NO HABIDO")}))
         product = self.env["product.product"].create({"name": "Agenciamiento", "list_price": 10})
