@@ -147,7 +147,8 @@ class ResPartner(models.Model):
             return super().create(vals_list)
         sent = [bool(SUNAT_STATUS_FIELDS.intersection(vals)) for vals in vals_list]
         records = super().create([self._sunat_without_status(vals) for vals in vals_list])
-        records.browse([record.id for record, was_sent in zip(records, sent, strict=True) if was_sent])._sunat_record_lookups()
+        looked_up = [record.id for record, was_sent in zip(records, sent, strict=True) if was_sent]
+        records.browse(looked_up)._sunat_record_lookups()
         return records
 
     def write(self, vals):
