@@ -275,13 +275,15 @@ class ResPartner(models.Model):
 
     def copy_data(self, default=None):
         # A copy of a registered customer is a registered customer waiting
-        # for its own document and e-mail, the two values that identify it.
+        # for its own document and e-mail, the two values that identify it;
+        # it starts active, as every new customer (a suspended one is archived).
         vals_list = super().copy_data(default=default)
         for partner, vals in zip(self, vals_list, strict=True):
             if partner.is_registered_customer and not partner.parent_id:
                 for field_name, value in {
                     "is_registered_customer": True,
                     "customer_incomplete": True,
+                    "active": True,
                     "vat": False,
                     "email": False,
                     "billing_email": False,

@@ -183,6 +183,18 @@ class TestCustomerCopy(ClientesAduanasCase):
         self.assertFalse(copy.customer_incomplete)
         self.env["sale.order"].create({"partner_id": copy.id})
 
+    def test_copy_of_a_suspended_customer_starts_active(self):
+        """Duplicate of a suspended (archived) customer was refused with
+        "A new customer starts active", which the user never asked for."""
+        suspended = self._create_customer(name="Suspendida S.A.C.", vat=_ruc("2062000002"), email="susp@x.pe")
+        suspended._suspend("Deuda")
+        copy = suspended.with_user(self.user_manager).copy()
+        self.assertTrue(copy.active)
+        self.assertEqual(copy.customer_state, "active")
+        self.assertTrue(copy.is_registered_customer and copy.customer_incomplete)
+        self.assertFalse(copy.suspension_reason)
+        self.assertFalse(suspended.active, "the original stays suspended")
+
     def test_incomplete_flag_cannot_be_forged(self):
         with self.assertRaises(ValidationError):
             self.env["res.partner"].create(self._pe_vals(vat=False, email=False, customer_incomplete=True))
