@@ -45,7 +45,12 @@ class ResPartner(models.Model):
             allowed["edit"] = True
             for field in node.xpath("//field[not(ancestor::field)]"):
                 readonly = field.get("readonly")
-                if readonly not in ("1", "True", "true"):
+                model_field = self._fields.get(field.get("name"))
+                if readonly is None and model_field and model_field.readonly:
+                    # Read-only by the model (SUNAT status, computed values):
+                    # a new record must not make it editable.
+                    field.set("readonly", "1")
+                elif readonly not in ("1", "True", "true"):
                     field.set("readonly", f"({readonly}) or id" if readonly and readonly != "0" else "id")
         for attr, is_allowed in allowed.items():
             if not is_allowed:

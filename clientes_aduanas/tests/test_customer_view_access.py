@@ -43,6 +43,12 @@ class TestCustomerViewAccess(ClientesAduanasCase):
         for field in form.xpath("//field[not(ancestor::field)]"):
             readonly = field.get("readonly", "")
             self.assertTrue(readonly == "1" or "id" in readonly, field.get("name"))
+        # Read-only by the model: read-only on a new customer too (a field
+        # made "readonly once saved" was editable before the first save).
+        for name in ("sunat_taxpayer_state", "sunat_source", "ruc_dni"):
+            node = form.xpath(f"//field[@name='{name}'][not(ancestor::field)]")[0]
+            self.assertEqual(node.get("readonly"), "1", name)
+        self.assertEqual(form.xpath("//field[@name='email']")[0].get("readonly"), "id")
         readonly_for_editor = self._arch(self.user_edit, "form").xpath("//field[@name='email']")[0].get("readonly")
         self.assertFalse(readonly_for_editor)
 
