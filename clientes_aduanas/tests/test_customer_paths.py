@@ -183,6 +183,14 @@ class TestCustomerCopy(ClientesAduanasCase):
         self.assertFalse(copy.customer_incomplete)
         self.env["sale.order"].create({"partner_id": copy.id})
 
+    def test_notification_list_sent_as_a_number_by_rpc(self):
+        """A number in a notification list reached the caller as a raw
+        TypeError; it is an invalid item like any other."""
+        with self.assertRaisesRegex(ValidationError, "12345 is not a valid address"):
+            self.customer.write({"notification_emails": 12345})
+        with self.assertRaisesRegex(ValidationError, "12345 is not a valid phone number"):
+            self.customer.write({"notification_whatsapp": 12345})
+
     def test_copy_of_a_suspended_customer_starts_active(self):
         """Duplicate of a suspended (archived) customer was refused with
         "A new customer starts active", which the user never asked for."""

@@ -63,7 +63,9 @@ def email_key(value):
 
 def split_list(value):
     """Items of a comma (or semicolon, or line) separated list, cleaned."""
-    return [item for item in (clean(part) for part in _LIST_SEPARATORS.split(value or "")) if item]
+    # An RPC caller may send a number: read as its text, then judged.
+    text = value if isinstance(value, str) else str(value) if value else ""
+    return [item for item in (clean(part) for part in _LIST_SEPARATORS.split(text)) if item]
 
 
 def join_list(items):
