@@ -11,6 +11,7 @@ copy / unlink override that hands each concern to its own file:
 
 from odoo import api, fields, models
 
+from ..tools import customer_schema as schema
 from ..tools import document_number as dn
 
 GROUP = "clientes_aduanas.clientes_aduanas_group_%s"
@@ -290,6 +291,10 @@ class ResPartner(models.Model):
                 }.items():
                     if not (default and field_name in default):
                         vals[field_name] = value
+                overflow = len(vals.get("name") or "") - schema.FIELD_MAX_LENGTHS["name"]
+                if overflow > 0 and not (default and default.get("name")):
+                    # Odoo's "(copy)" must not push a name at the bound over it.
+                    vals["name"] = self.env._("%s (copy)", partner.name[:-overflow])
         return vals_list
 
     def unlink(self):

@@ -203,6 +203,16 @@ class TestCustomerCopy(ClientesAduanasCase):
         self.assertFalse(copy.suspension_reason)
         self.assertFalse(suspended.active, "the original stays suspended")
 
+    def test_copy_of_a_name_at_the_length_bound(self):
+        """Odoo's "(copy)" pushed a 250-character name over the bound:
+        Duplicate was refused for a valid customer."""
+        name = "Razón social larga " + "n" * 231
+        customer = self._create_customer(name=name, vat=_ruc("2062000003"), email="larga@x.pe")
+        copy = customer.copy()
+        self.assertEqual(len(copy.name), 250)
+        self.assertNotEqual(copy.name, name)
+        self.assertTrue(copy.name.startswith("Razón social larga "))
+
     def test_incomplete_flag_cannot_be_forged(self):
         with self.assertRaises(ValidationError):
             self.env["res.partner"].create(self._pe_vals(vat=False, email=False, customer_incomplete=True))
