@@ -196,7 +196,15 @@ class CustomsFilePortal(CustomerPortal):
         return vals
 
     def details_form_validate(self, data, partner_creation=False):
-        error, error_message = super().details_form_validate(data, partner_creation=partner_creation)
+        # can_edit_vat is False for every registered customer (the page shows
+        # its document read-only): account's own check must still mean "has
+        # invoices", or a customer without any is told it has some. The
+        # master data are refused below, with their own message.
+        request.update_context(customer_portal_invoice_check=True)
+        try:
+            error, error_message = super().details_form_validate(data, partner_creation=partner_creation)
+        finally:
+            request.update_context(customer_portal_invoice_check=False)
         partner = request.env.user.partner_id
         if partner_creation or not partner:
             return error, error_message

@@ -14,6 +14,8 @@ class ResPartner(models.Model):
     def can_edit_vat(self):
         # The document of a registered customer is master data: the portal
         # shows it (and the country it is checked against) read-only.
+        if self.env.context.get("customer_portal_invoice_check"):
+            return super().can_edit_vat()
         return super().can_edit_vat() and not self.is_registered_customer
 
     def _portal_refused_master_data_changes(self, vals):
@@ -30,7 +32,9 @@ class ResPartner(models.Model):
         ]
         if changed:
             try:
-                self._check_customer_permission("write")
+                # The request's partner comes sudo-ed (env.user is): the
+                # permission is the user's own, not the superuser's.
+                self.with_env(self.env(su=False))._check_customer_permission("write")
             except AccessError:
                 return changed
         return []

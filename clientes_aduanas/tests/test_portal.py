@@ -68,6 +68,10 @@ class TestCustomsFilePortalRules(ClientesAduanasCase):
             {**unchanged, "name": "Otra Razón Social", "email": "otro@portal.example.pe"}
         )
         self.assertCountEqual(refused, ["name", "email"])
+        # As the account page gets it: the request user's partner, sudo-ed.
+        requested = self.env(user=customer_user).user.partner_id
+        self.assertTrue(requested.env.su)
+        self.assertEqual(requested._portal_refused_master_data_changes({"phone": "+51 1 7778888"}), ["phone"])
         # Staff with the edit permission may change it (in the back office).
         staff_partner = self.customer_b.with_user(self.user_edit)
         self.assertEqual(staff_partner._portal_refused_master_data_changes({"name": "Otra Razón Social"}), [])

@@ -156,8 +156,13 @@ class TestCustomsFilePortalHttp(HttpCase):
         refused = self._post_account(self.customer_b, name="Otra Razón Social", phone="+51 1 7778888")
         self.assertEqual(refused.status_code, 200)
         self.assertIn("can only be changed by our staff", refused.text)
+        self.assertNotIn("once invoices have been issued", refused.text, "this customer has no invoice")
         self.assertEqual(self.customer_b.name, "Portal Cliente 10002 S.A.C.")
         self.assertEqual(self.customer_b.phone, "+51 1 4445555")
+        # Fields Odoo's own invoice check does not cover are refused too.
+        refused = self._post_account(self.customer_b, phone="+51 1 7778888", street="Jr. Otra 1")
+        self.assertEqual(refused.status_code, 200)
+        self.assertEqual((self.customer_b.phone, self.customer_b.street), ("+51 1 4445555", "Av. Portal 100"))
         # Re-posting the same data (what the read-only form sends) is fine.
         self.assertEqual(self._post_account(self.customer_b).status_code, 303)
         self.assertEqual(self.customer_b.name, "Portal Cliente 10002 S.A.C.")
