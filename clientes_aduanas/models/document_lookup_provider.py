@@ -185,6 +185,16 @@ class DocumentLookupProvider(models.Model):
                             keys=", ".join(RESULT_KEYS),
                         )
                     )
+                for spec in mapping.values():
+                    specs = spec if isinstance(spec, list) else [spec]
+                    if not specs or not all(isinstance(item, str) and item for item in specs):
+                        raise ValidationError(
+                            self.env._(
+                                "%(field)s: each key maps to a dotted path or a list of paths, e.g. "
+                                '{"name": "razonSocial"}.',
+                                field=self._fields[field_name].string,
+                            )
+                        )
 
     def _render_request(self, path, number):
         """URL and JSON body of a request for ``number``; raises ValueError,
@@ -193,9 +203,20 @@ class DocumentLookupProvider(models.Model):
         body = json.loads(self.body_template.replace("{number}", number)) if self.body_template else None
         return url, body
 
-    @api.constrains("ruc_path", "dni_path", "body_template", "ruc_mapping", "dni_mapping")
+    @api.constrains("ruc_path", "dni_path", "body_template")
     def _check_request_settings(self):
+        """Each request a provider would send must render: the body first, so
+        that a broken body is not reported as a broken path."""
         for provider in self:
+            if provider.body_template:
+                try:
+                    provider._render_request("", "12345678")
+                except ValueError as err:
+                    raise ValidationError(
+                        self.env._(
+                            'The body template must be JSON once {number} is replaced, e.g. {"ruc": "{number}"}.'
+                        )
+                    ) from err
             for field_name in ("ruc_path", "dni_path"):
                 path = provider[field_name]
                 if not path:
@@ -210,31 +231,6 @@ class DocumentLookupProvider(models.Model):
                             field=self._fields[field_name].string,
                         )
                     ) from err
-            if provider.body_template:
-                try:
-                    json.loads(provider.body_template.replace("{number}", "12345678"))
-                except ValueError as err:
-                    raise ValidationError(
-                        self.env._(
-                            'The body template must be JSON once {number} is replaced, e.g. {"ruc": "{number}"}.'
-                        )
-                    ) from err
-            for field_name in ("ruc_mapping", "dni_mapping"):
-                try:
-                    mapping = json.loads(provider[field_name] or "{}")
-                except ValueError:
-                    continue  # reported by _check_mappings
-                paths = mapping.values() if isinstance(mapping, dict) else []
-                for spec in paths:
-                    specs = spec if isinstance(spec, list) else [spec]
-                    if not specs or not all(isinstance(item, str) and item for item in specs):
-                        raise ValidationError(
-                            self.env._(
-                                "%(field)s: each key maps to a dotted path or a list of paths, e.g. "
-                                '{"name": "razonSocial"}.',
-                                field=self._fields[field_name].string,
-                            )
-                        )
 
     @api.model
     def _set_document_types_by_code(self, codes_by_xmlid):

@@ -248,14 +248,16 @@ class TestConfidentiality(ClientesAduanasCase):
     def test_lookup_settings_validated_on_save(self):
         Provider = self.env["document.lookup.provider"]
         base = {"name": "Prueba", "kind": "http_json", "base_url": "http://127.0.0.1:1"}
-        for vals in (
-            {"ruc_path": "/ruc/{numero}"},
-            {"ruc_path": "/ruc/{number"},
-            {"body_template": '{"ruc": {number}'},
-            {"ruc_mapping": '{"name": 5}'},
+        for vals, says in (
+            ({"ruc_path": "/ruc/{numero}"}, "must be a path"),
+            ({"ruc_path": "/ruc/{number"}, "must be a path"),
+            ({"ruc_path": "/ruc/{number}", "body_template": '{"ruc": {number}'}, "body template"),
+            ({"ruc_mapping": '{"name": 5}'}, "dotted path"),
+            ({"ruc_mapping": '{"name": '}, "not valid JSON"),
         ):
-            with self.subTest(vals=vals), self.assertRaises(ValidationError):
+            with self.subTest(vals=vals), self.assertRaises(ValidationError) as ctx:
                 Provider.create({**base, **vals})
+            self.assertIn(says, str(ctx.exception))
 
     def test_malformed_saved_settings_reach_the_user_as_a_message(self):
         provider = self.env["document.lookup.provider"].create(
