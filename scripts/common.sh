@@ -11,6 +11,16 @@ mkdir -p "$VAR_DIR"
 die() { printf '\nERROR: %s\n' "$*" >&2; exit 2; }
 info() { printf '==> %s\n' "$*" >&2; }
 
+# The addons of this repository, as OCA lays them out: every folder at the
+# root with a manifest. `make run` and `make test` install all of them.
+ADDONS=$(for m in "$ROOT"/*/__manifest__.py; do basename "$(dirname "$m")"; done | paste -sd, -)
+[ -n "$ADDONS" ] || { printf 'ERROR: no addon (folder with __manifest__.py) in %s\n' "$ROOT" >&2; exit 2; }
+# Their test folders, for pytest-odoo.
+addon_test_dirs() {
+  local a
+  for a in ${ADDONS//,/ }; do [ -d "$ROOT/$a/tests" ] && echo "$a/tests"; done
+}
+
 # ---------------------------------------------------------------- Python
 find_python() {
   local c
@@ -248,9 +258,9 @@ ensure_demo_db() {
   local LOG="$VAR_DIR/$DB-install.log"
   if ! PGPASSWORD="$DB_PASSWORD" psql -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -d "$DB" -qAtc \
       "select 1 from ir_module_module where name = 'clientes_aduanas' and state = 'installed'" 2>/dev/null | grep -q 1; then
-    info "creating demo database $DB (log: $LOG)"
+    info "creating demo database $DB with $ADDONS (log: $LOG)"
     drop_db "$DB"
-    odoo_bin -c "$CONF" -d "$DB" -i clientes_aduanas --stop-after-init --no-http >"$LOG" 2>&1 ||
+    odoo_bin -c "$CONF" -d "$DB" -i "$ADDONS" --stop-after-init --no-http >"$LOG" 2>&1 ||
       { tail -40 "$LOG"; die "installing the addon failed (log: $LOG)"; }
     odoo_bin shell -c "$CONF" -d "$DB" --no-http >>"$LOG" 2>&1 <<'PY'
 for code in ("es_PE", "es_HN"):
@@ -260,8 +270,8 @@ env.ref("base.user_admin").lang = "es_PE"
 env.cr.commit()
 PY
   else
-    info "updating clientes_aduanas in $DB"
-    odoo_bin -c "$CONF" -d "$DB" -u clientes_aduanas --stop-after-init --no-http >"$LOG" 2>&1 ||
+    info "updating $ADDONS in $DB"
+    odoo_bin -c "$CONF" -d "$DB" -i "$ADDONS" -u "$ADDONS" --stop-after-init --no-http >"$LOG" 2>&1 ||
       { tail -40 "$LOG"; die "updating the addon failed (log: $LOG)"; }
   fi
 }

@@ -7,8 +7,8 @@ ODOO_SRC=$(find_odoo)
 ensure_venv "$ODOO_SRC"
 cd "$ROOT"
 info "ruff"
-"$VENV/bin/ruff" check clientes_aduanas bench scripts
-"$VENV/bin/ruff" format --check clientes_aduanas bench scripts
+"$VENV/bin/ruff" check ${ADDONS//,/ } bench scripts
+"$VENV/bin/ruff" format --check ${ADDONS//,/ } bench scripts
 info "pylint-odoo"
-"$VENV/bin/pylint" --rcfile=.pylintrc --score=n clientes_aduanas
+"$VENV/bin/pylint" --rcfile=.pylintrc --score=n ${ADDONS//,/ }
 info "lint clean"

@@ -26,15 +26,15 @@ db_exists() {
 }
 
 if [ "${KEEP_DB:-0}" = 1 ] && db_exists "$DB"; then
-  info "updating clientes_aduanas in existing database $DB"
-  odoo_bin -c "$CONF" -d "$DB" -u clientes_aduanas --stop-after-init --no-http >"$LOG" 2>&1 ||
+  info "updating $ADDONS in existing database $DB"
+  odoo_bin -c "$CONF" -d "$DB" -i "$ADDONS" -u "$ADDONS" --stop-after-init --no-http >"$LOG" 2>&1 ||
     { tail -40 "$LOG"; die "updating the addon failed (full log: $LOG)"; }
 else
-  info "creating database $DB and installing clientes_aduanas (log: $LOG)"
+  info "creating database $DB and installing $ADDONS (log: $LOG)"
   drop_db "$DB"
   # Demo data off: tests build their own records in setUpClass. The demo
   # files are loaded and checked by a test of their own.
-  odoo_bin -c "$CONF" -d "$DB" -i clientes_aduanas --without-demo=all --stop-after-init --no-http >"$LOG" 2>&1 ||
+  odoo_bin -c "$CONF" -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init --no-http >"$LOG" 2>&1 ||
     { tail -40 "$LOG"; die "installing the addon failed (full log: $LOG)"; }
   # es_PE cannot be loaded with --load-language in this Odoo build; the
   # language wizard works once the database exists.
@@ -50,11 +50,13 @@ if grep -qE "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$LOG"; then
 fi
 
 info "running tests with pytest-odoo on database $DB"
+# shellcheck disable=SC2046
+[ $# -gt 0 ] || set -- $(addon_test_dirs)
 cd "$ROOT"
 set +e
 PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m pytest \
   --odoo-config="$CONF" --odoo-database="$DB" -p no:cacheprovider -p pytest_no_http \
-  "${@:-clientes_aduanas/tests}"
+  "$@"
 rc=$?
 set -e
 if [ "$rc" = 5 ]; then

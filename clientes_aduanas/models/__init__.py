@@ -11,6 +11,7 @@ from . import res_partner_portal
 from . import res_partner_lookup_available
 from . import res_partner_customer_views
 from . import res_partner_sunat
+from . import res_partner_events
 from . import res_company
 from . import res_country_state
 from . import res_config_settings

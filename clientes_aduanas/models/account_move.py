@@ -31,7 +31,13 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         self._new_customer_operations().partner_id._check_can_be_used_in_operation()
-        return super()._post(soft=soft)
+        posted = super()._post(soft=soft)
+        invoices = posted.filtered(
+            lambda m: m.is_sale_document(include_receipts=True) and m.commercial_partner_id.is_registered_customer
+        )
+        if invoices:
+            invoices.commercial_partner_id._customer_event("invoice_posted", moves=invoices)
+        return posted
 
     # ------------------------------------------------------------------
     # Company setting "require registered customer" (issue 4)

@@ -189,7 +189,13 @@ class CustomsFile(models.Model):
                 vals["closing_date"] = False
         result = super().write(vals)
         if "state" in vals:
-            self.filtered(lambda r: old_states[r.id] != r.state)._notify_customer_state_change()
+            moved = self.filtered(lambda r: old_states[r.id] != r.state)
+            if moved:
+                moved.commercial_partner_id._customer_event(
+                    "customs_file_state_changed",
+                    customs_files=moved,
+                    previous={record.id: old_states[record.id] for record in moved},
+                )
         return result
 
     @api.ondelete(at_uninstall=False)
