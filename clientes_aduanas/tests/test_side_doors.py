@@ -4,6 +4,7 @@ linked to a customs file, bank accounts, the merge wizard, the saved import
 columns and Odoo's exporter."""
 
 import json
+from contextlib import contextmanager
 
 from lxml import etree
 
@@ -13,14 +14,26 @@ from odoo.tests import new_test_user, tagged
 
 from ..models.res_partner import VIEW_GROUP
 from .common import ClientesAduanasCase
+from ..tools import customer_schema as schema
 from .portal_common import make_customer, make_portal_user, setup_portal_data
+from .test_customer_import import ImportCase, customer_row, make_xlsx
 
 EDIT_REFUSED = "You are not allowed to edit registered customers"
 DELETE_REFUSED = "You are not allowed to delete registered customers"
 
 
+class RefusalMixin:
+    @contextmanager
+    def assertRefused(self, exception, text):
+        """assertRaises (which rolls the refused write back to a savepoint,
+        as a request would be) and the message."""
+        with self.assertRaises(exception) as ctx:
+            yield ctx
+        self.assertIn(text, str(ctx.exception))
+
+
 @tagged("post_install", "-at_install")
-class TestUserSelfWrite(ClientesAduanasCase):
+class TestUserSelfWrite(RefusalMixin, ClientesAduanasCase):
     """Odoo writes a user's own name, e-mail, language... as superuser."""
 
     @classmethod
@@ -55,7 +68,7 @@ class TestUserSelfWrite(ClientesAduanasCase):
             {"name": "X", "email": "otro@ejemplo.pe"},
             {"lang": "en_US" if self.owner_customer.lang != "en_US" else "es_PE"},
         ):
-            with self.subTest(vals=vals), self.assertRaisesRegex(AccessError, EDIT_REFUSED):
+            with self.subTest(vals=vals), self.assertRefused(AccessError, EDIT_REFUSED):
                 user.write(vals)
         # Not self-writeable: Odoo's access rights refuse it (not as superuser).
         for vals in ({"phone": "+51 1 7778888"}, {"street": "Jr. Otra 1"}):
@@ -69,12 +82,12 @@ class TestUserSelfWrite(ClientesAduanasCase):
         user.write({"name": self.owner_customer.name, "email": self.owner_customer.email, "signature": "<p>Ana</p>"})
         self.assertEqual(str(self.portal_owner.signature), "<p>Ana</p>")
         # The time zone is stored on the partner: master data like the language.
-        with self.assertRaisesRegex(AccessError, EDIT_REFUSED):
+        with self.assertRefused(AccessError, EDIT_REFUSED):
             user.write({"tz": "America/Lima" if self.owner_customer.tz != "America/Lima" else "America/Tegucigalpa"})
 
     def test_internal_user_of_the_customer_needs_edit(self):
         user = self.internal_owner.with_user(self.internal_owner)
-        with self.assertRaisesRegex(AccessError, EDIT_REFUSED):
+        with self.assertRefused(AccessError, EDIT_REFUSED):
             user.write({"email": "interno@ejemplo.pe"})
         self.assertEqual(self.internal_owner_customer.email, "cliente10004@portal.example.pe")
         self.internal_owner.groups_id |= self.env.ref("clientes_aduanas.clientes_aduanas_group_edit")
@@ -90,6 +103,18 @@ class TestUserSelfWrite(ClientesAduanasCase):
         self.assertEqual(self.contact_a.name, "Ana María Portal")
         self.assertEqual(self.contact_a.email, "ana.maria@portal.example.pe")
         self.assertEqual(self._registered(self.customer_a), customer_before)
+
+    def test_portal_wizard_email_change_needs_edit(self):
+        customer = make_customer(self.env, 10006)
+        wizard = (
+            self.env["portal.wizard"].with_user(self.user_create).create({"partner_ids": [Command.set(customer.ids)]})
+        )
+        line = wizard.user_ids.filtered(lambda line: line.partner_id == customer)
+        line.email = "nuevo@ejemplo.pe"
+        with self.assertRefused(AccessError, EDIT_REFUSED):
+            line.action_grant_access()
+        self.assertEqual(customer.email, "cliente10006@portal.example.pe")
+        self.assertFalse(customer.with_context(active_test=False).user_ids)
 
     def test_signup_link_keeps_the_registered_email(self):
         self.owner_customer.user_ids.unlink()
@@ -110,7 +135,7 @@ class TestUserSelfWrite(ClientesAduanasCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCustomsFileLinkedDocuments(ClientesAduanasCase):
+class TestCustomsFileLinkedDocuments(RefusalMixin, ClientesAduanasCase):
     """A customs file links its own customer's quotations and invoices only."""
 
     @classmethod
@@ -135,9 +160,9 @@ class TestCustomsFileLinkedDocuments(ClientesAduanasCase):
         file_as_editor = self.file_a1.with_user(self.user_edit)
         with self.assertRaises(AccessError):
             self.order_b.with_user(self.user_edit).read(["name"])
-        with self.assertRaisesRegex(ValidationError, self.order_b.name):
+        with self.assertRefused(ValidationError, self.order_b.name):
             file_as_editor.write({"sale_order_ids": [Command.link(self.order_b.id)]})
-        with self.assertRaisesRegex(ValidationError, "can only link quotations and customer invoices"):
+        with self.assertRefused(ValidationError, "can only link quotations and customer invoices"):
             file_as_editor.write({"invoice_ids": [Command.link(self.invoice_b.id)]})
         self.env.invalidate_all()
         self.assertFalse(self.file_a1.sale_order_ids)
@@ -180,9 +205,9 @@ class TestCustomsFileLinkedDocuments(ClientesAduanasCase):
         self.file_a1.write(
             {"sale_order_ids": [Command.link(self.order_a.id)], "invoice_ids": [Command.link(self.invoice_a.id)]}
         )
-        with self.assertRaisesRegex(ValidationError, self.file_a1.name):
+        with self.assertRefused(ValidationError, self.file_a1.name):
             self.order_a.write({"partner_id": self.customer_b.id})
-        with self.assertRaisesRegex(ValidationError, self.file_a1.name):
+        with self.assertRefused(ValidationError, self.file_a1.name):
             self.invoice_a.write({"partner_id": self.customer_b.id})
         # Unlinked documents change customer freely.
         self.order_b.write({"partner_id": self.contact_b.id})
@@ -207,7 +232,7 @@ class TestCustomsFileLinkedDocuments(ClientesAduanasCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCustomerBankAccounts(ClientesAduanasCase):
+class TestCustomerBankAccounts(RefusalMixin, ClientesAduanasCase):
     """A registered customer's bank accounts are its master data."""
 
     @classmethod
@@ -221,19 +246,19 @@ class TestCustomerBankAccounts(ClientesAduanasCase):
     def test_without_edit_bank_accounts_do_not_change(self):
         Bank = self.env["res.partner.bank"].with_user(self.user_create)
         for partner in (self.customer, self.contact):
-            with self.subTest(partner=partner.name), self.assertRaisesRegex(AccessError, EDIT_REFUSED):
+            with self.subTest(partner=partner.name), self.assertRefused(AccessError, EDIT_REFUSED):
                 Bank.create({"partner_id": partner.id, "acc_number": "191-6666", "allow_out_payment": True})
         account = self.account.with_user(self.user_create)
         for vals in ({"acc_number": "191-6666"}, {"allow_out_payment": True}, {"partner_id": self.ordinary.id}):
-            with self.subTest(vals=vals), self.assertRaisesRegex(AccessError, EDIT_REFUSED):
+            with self.subTest(vals=vals), self.assertRefused(AccessError, EDIT_REFUSED):
                 account.write(vals)
-        with self.assertRaisesRegex(AccessError, EDIT_REFUSED):
+        with self.assertRefused(AccessError, EDIT_REFUSED):
             account.unlink()
         other = Bank.create({"partner_id": self.ordinary.id, "acc_number": "191-7777"})
-        with self.assertRaisesRegex(AccessError, EDIT_REFUSED):
+        with self.assertRefused(AccessError, EDIT_REFUSED):
             other.write({"partner_id": self.customer.id})
         # The same refusal as through the customer's own form.
-        with self.assertRaisesRegex(AccessError, EDIT_REFUSED):
+        with self.assertRefused(AccessError, EDIT_REFUSED):
             self.customer.with_user(self.user_create).write({"bank_ids": [Command.create({"acc_number": "191-8888"})]})
         self.assertEqual(self.customer.bank_ids, self.account)
         self.assertEqual(self.account.acc_number, "191-0001")
@@ -248,7 +273,7 @@ class TestCustomerBankAccounts(ClientesAduanasCase):
 
 
 @tagged("post_install", "-at_install")
-class TestMergeWizard(ClientesAduanasCase):
+class TestMergeWizard(RefusalMixin, ClientesAduanasCase):
     """Odoo's merge wizard moves contacts and documents by SQL."""
 
     @classmethod
@@ -266,7 +291,7 @@ class TestMergeWizard(ClientesAduanasCase):
         wizard._merge(partners.ids, dst.with_user(user), extra_checks=False)
 
     def test_into_a_registered_customer_needs_edit(self):
-        with self.assertRaisesRegex(AccessError, EDIT_REFUSED):
+        with self.assertRefused(AccessError, EDIT_REFUSED):
             self._merge(self.user_create, self.ordinary | self.customer, self.customer)
         self.assertEqual(self.ordinary_child.parent_id, self.ordinary, "nothing moved")
         self._merge(self.user_manager, self.ordinary | self.customer, self.customer)
@@ -274,14 +299,14 @@ class TestMergeWizard(ClientesAduanasCase):
         self.assertFalse(self.ordinary.exists())
 
     def test_from_a_registered_customer_needs_delete(self):
-        with self.assertRaisesRegex(AccessError, DELETE_REFUSED):
+        with self.assertRefused(AccessError, DELETE_REFUSED):
             self._merge(self.user_edit, self.other_customer | self.customer, self.customer)
         self.assertTrue(self.other_customer.exists())
 
     def test_contact_of_a_customer_needs_edit(self):
         contact = self.env["res.partner"].create({"name": "Contacto", "parent_id": self.customer.id})
         loose = self.env["res.partner"].create({"name": "Contacto"})
-        with self.assertRaisesRegex(AccessError, EDIT_REFUSED):
+        with self.assertRefused(AccessError, EDIT_REFUSED):
             self._merge(self.user_create, loose | contact, loose)
         self.assertTrue(contact.exists())
 
@@ -387,3 +412,18 @@ class TestExporterFieldGroups(ClientesAduanasCase):
         with self.assertRaises(AccessError):
             customer.export_data(["customs_file_ids/name"])
         self.assertEqual(self.customer.customs_file_ids, file)
+
+
+@tagged("post_install", "-at_install")
+class TestImportMappingWizard(ImportCase):
+    def test_importers_choices_apply_to_their_import_only(self):
+        headers = [column.header for column in schema.CUSTOMER_COLUMNS]
+        headers[headers.index("Email")] = "Buzón de la empresa"
+        data = make_xlsx([customer_row(email="buzon@side.example.pe")], headers=headers)
+        wizard = self._wizard(data)
+        wizard.action_preview()
+        wizard.column_ids.filtered(lambda c: c.header == "Buzón de la empresa").customer_key = "email"
+        wizard.action_preview()
+        wizard.action_import()
+        self.assertTrue(self.env["res.partner"].search([("email", "=", "buzon@side.example.pe")]))
+        self.assertFalse(self.env["customer.import.mapping"].search([]), "not saved for the others")
