@@ -13,8 +13,8 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from ..models.res_partner import VIEW_GROUP
-from .common import ClientesAduanasCase
 from ..tools import customer_schema as schema
+from .common import ClientesAduanasCase
 from .portal_common import make_customer, make_portal_user, setup_portal_data
 from .test_customer_import import ImportCase, customer_row, make_xlsx
 
