@@ -16,9 +16,10 @@ class ResPartnerBank(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        partner_ids = [vals["partner_id"] for vals in vals_list if vals.get("partner_id")]
-        self.env["res.partner"].browse(partner_ids)._customer_check_dependent_change()
-        return super().create(vals_list)
+        accounts = super().create(vals_list)
+        # On the created accounts: the partner may come from a default.
+        accounts._customer_partners()._customer_check_dependent_change()
+        return accounts
 
     def write(self, vals):
         if any(not is_bookkeeping(name) for name in vals):

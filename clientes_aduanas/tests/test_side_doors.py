@@ -248,6 +248,8 @@ class TestCustomerBankAccounts(RefusalMixin, ClientesAduanasCase):
         for partner in (self.customer, self.contact):
             with self.subTest(partner=partner.name), self.assertRefused(AccessError, EDIT_REFUSED):
                 Bank.create({"partner_id": partner.id, "acc_number": "191-6666", "allow_out_payment": True})
+        with self.assertRefused(AccessError, EDIT_REFUSED):
+            Bank.with_context(default_partner_id=self.customer.id).create({"acc_number": "191-6667"})
         account = self.account.with_user(self.user_create)
         for vals in ({"acc_number": "191-6666"}, {"allow_out_payment": True}, {"partner_id": self.ordinary.id}):
             with self.subTest(vals=vals), self.assertRefused(AccessError, EDIT_REFUSED):
