@@ -15,7 +15,7 @@ from odoo.tests import new_test_user, tagged
 from ..models.res_partner import VIEW_GROUP
 from ..tools import customer_schema as schema
 from .common import ClientesAduanasCase
-from .portal_common import make_customer, make_portal_user, setup_portal_data
+from .portal_common import make_customer, make_files, make_portal_user, setup_portal_data
 from .test_customer_import import ImportCase, customer_row, make_xlsx
 
 EDIT_REFUSED = "You are not allowed to edit registered customers"
@@ -212,6 +212,22 @@ class TestCustomsFileLinkedDocuments(RefusalMixin, ClientesAduanasCase):
         # Unlinked documents change customer freely.
         self.order_b.write({"partner_id": self.contact_b.id})
         self.assertEqual(self.order_b.partner_id, self.contact_b)
+
+    def test_check_from_documents_does_not_grow_with_the_files(self):
+        # Re-run on every quotation or invoice that changes customer.
+        orders = self.env["sale.order"].create([{"partner_id": self.customer_a.id} for _i in range(10)])
+        files = make_files(self.env, self.customer_a, 10)
+        for file, order in zip(files, orders, strict=True):
+            file.sale_order_ids = order
+
+        def queries(documents):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.env["customs.file"]._check_documents_linked_to_files("sale_order_ids", documents)
+            return self.env.cr.sql_log_count - before
+
+        self.assertEqual(queries(orders), queries(orders[:1]))
 
     def test_portal_list_drops_foreign_documents_whatever_is_stored(self):
         self.order_a.action_quotation_sent()
