@@ -31,6 +31,7 @@
         "security/ir.model.access.csv",
         "security/customs_file_security.xml",
         "security/customer_import_job_security.xml",
+        "security/customer_import_mapping_security.xml",
         "data/l10n_latam_identification_type_data.xml",
         "data/res_country_state_data.xml",
         "data/res_partner_customer_category_data.xml",

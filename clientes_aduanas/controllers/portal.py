@@ -159,6 +159,7 @@ class CustomsFilePortal(CustomerPortal):
         env = request.env
         suspended = file_sudo.commercial_partner_id.customer_state == "suspended"
         state_labels = dict(file_sudo._fields["state"]._description_selection(env))
+        portal_orders, portal_invoices = file_sudo._portal_linked_documents(env.user)
         values = {
             "customs_file": file_sudo,
             "page_name": "customs_file",
@@ -166,8 +167,8 @@ class CustomsFilePortal(CustomerPortal):
             "progress_states": [(state, state_labels[state]) for state in PROGRESS_STATES],
             "shared_attachments": file_sudo._portal_shared_attachments(),
             # Drafts are still the staff's work: only what the customer was sent.
-            "portal_orders": file_sudo.sale_order_ids.filtered(lambda o: o.state in ("sent", "sale")),
-            "portal_invoices": file_sudo.invoice_ids.filtered(lambda m: m.state == "posted"),
+            "portal_orders": portal_orders,
+            "portal_invoices": portal_invoices,
             "customer_suspended": suspended,
             # The chatter stays readable; posting is refused on the server too.
             "disable_composer": suspended,

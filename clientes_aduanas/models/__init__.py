@@ -27,3 +27,5 @@ from . import customer_import_job
 from . import document_lookup_provider
 from . import document_lookup_cache
 from . import sunat_padron_load
+from . import res_users
+from . import res_partner_bank

@@ -29,6 +29,12 @@ class AccountMove(models.Model):
     def _check_partner_usable_for_operations(self):
         self._new_customer_operations().partner_id._check_can_be_used_in_operation()
 
+    @api.constrains("partner_id", "move_type")
+    def _check_customs_files_customer(self):
+        # A linked invoice given to another customer would show on the first
+        # customer's portal.
+        self.env["customs.file"]._check_documents_linked_to_files("invoice_ids", self)
+
     def _post(self, soft=True):
         self._new_customer_operations().partner_id._check_can_be_used_in_operation()
         posted = super()._post(soft=soft)

@@ -341,3 +341,38 @@ class CustomsFile(models.Model):
     @api.onchange("partner_id")
     def _onchange_partner_id_sunat_warning(self):
         return self.partner_id._sunat_operation_warning()
+
+    # ------------------------------------------------------------------
+    # Linked quotations and invoices: the file's own customer's only
+    # ------------------------------------------------------------------
+    @api.constrains("partner_id", "sale_order_ids", "invoice_ids")
+    def _check_linked_documents(self):
+        """The customer's people see a file's quotations and invoices on the
+        portal: another customer's must never hang from it, whoever links
+        them and however (the fields' domains only filter the screen). Read
+        as superuser: who links may not read sales or accounting."""
+        for record in self.sudo():
+            customer = record.commercial_partner_id
+            foreign = record.sale_order_ids.filtered(
+                lambda order, customer=customer: order.partner_id.commercial_partner_id != customer
+            ).mapped("display_name") + record.invoice_ids.filtered(
+                lambda move, customer=customer: move.commercial_partner_id != customer
+                or move.move_type not in ("out_invoice", "out_refund")
+            ).mapped("display_name")
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "Customs file %(name)s can only link quotations and customer invoices of its customer "
+                        "%(customer)s, not: %(documents)s.",
+                        name=record.name,
+                        customer=customer.display_name,
+                        documents=", ".join(foreign),
+                    )
+                )
+
+    @api.model
+    def _check_documents_linked_to_files(self, field_name, documents):
+        """Run the check above on the files ``documents`` are linked to (a
+        quotation or invoice changing customer after it was linked)."""
+        files = self.sudo().search([(field_name, "in", documents.ids)]) if documents.ids else self.browse()
+        files._check_linked_documents()

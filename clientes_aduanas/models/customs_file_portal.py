@@ -53,6 +53,30 @@ class CustomsFile(models.Model):
         attachments.filtered(lambda a: not a.access_token).generate_access_token()
         return attachments
 
+    def _portal_linked_documents(self, viewer):
+        """The quotations and invoices of the file its portal page lists for
+        ``viewer`` (res.users), sudo-ed for their portal links: only what the
+        customer was sent, and only documents of the file's customer that
+        are also the viewer's own (a portal user's commercial partner; staff
+        and token holders see the file's customer's). Whatever the links
+        stored say: the constraint on the links is not the only guard of
+        another customer's documents."""
+        self.ensure_one()
+        file_sudo = self.sudo()
+        customer = file_sudo.commercial_partner_id
+        if viewer.share and not viewer._is_public() and viewer.partner_id.commercial_partner_id != customer:
+            customer = customer.browse()
+        orders = file_sudo.sale_order_ids.filtered(
+            lambda o: o.state in ("sent", "sale") and customer and o.partner_id.commercial_partner_id == customer
+        )
+        invoices = file_sudo.invoice_ids.filtered(
+            lambda m: m.state == "posted"
+            and m.move_type in ("out_invoice", "out_refund")
+            and customer
+            and m.commercial_partner_id == customer
+        )
+        return orders, invoices
+
     def message_post(self, **kwargs):
         # A suspended customer's people keep reading their files but start
         # nothing new, not even a request in the chatter. Staff, and the

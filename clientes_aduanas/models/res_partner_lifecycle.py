@@ -107,6 +107,29 @@ class ResPartner(models.Model):
         if vals.get("parent_id") and self._customer_parent_is_registered(vals["parent_id"]):
             self._check_customer_permission("write")
 
+    def _customer_check_user_write(self, vals):
+        """Permissions of a write of ``vals`` (fields res.users inherits from
+        its partner) on the partners of users. Odoo writes a user's own
+        name, e-mail, language, avatar... as superuser (res.users
+        SELF_WRITEABLE_FIELDS): checked here, before that sudo, for the user
+        behind the call. A partner that is itself the registered customer
+        needs Edit; a contact of one changes its own details, as on /my/account."""
+        customers = self.browse(self.sudo().filtered("is_registered_customer").ids)
+        if customers:
+            customers._customer_check_write(vals, customers, self.browse())
+
+    def _customer_check_dependent_change(self):
+        """Records that hang from these partners and are master data of a
+        registered customer (its bank accounts, for one: refunds go there)
+        change with the Edit permission, as the customer itself."""
+        governed = (
+            self.sudo()
+            .with_context(active_test=False)
+            .filtered(lambda p: p.is_registered_customer or p.parent_id.commercial_partner_id.is_registered_customer)
+        )
+        if governed:
+            self._check_customer_permission("write")
+
     def _customer_check_document_change(self, vals):
         """The document of a customer that has posted invoices cannot change,
         by the test of account's ``can_edit_vat`` (not ``can_edit_vat`` itself:

@@ -10,6 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools import document_number as dn
+from .res_partner import VIEW_GROUP
 
 STATE_OK = "ACTIVO"
 CONDITION_OK = "HABIDO"
@@ -102,6 +103,7 @@ class ResPartner(models.Model):
         string="SUNAT Checked On",
         compute="_compute_sunat_checked_on",
         help="When the status was last checked: by the lookup button or by the last padrón load.",
+        groups=VIEW_GROUP,
     )
     sunat_source = fields.Char(
         string="SUNAT Source",
@@ -115,6 +117,7 @@ class ResPartner(models.Model):
         copy=False,
         readonly=True,
         help="The RUC was not found in the last padrón loaded.",
+        groups=VIEW_GROUP,
     )
     sunat_data_differs = fields.Boolean(
         string="SUNAT Data Differs",
@@ -122,6 +125,7 @@ class ResPartner(models.Model):
         readonly=True,
         help="The name or address in the padrón differ from the customer's: review them with "
         "'Review SUNAT data' (nothing is changed without you).",
+        groups=VIEW_GROUP,
     )
 
     @api.depends("sunat_taxpayer_state", "sunat_taxpayer_condition")

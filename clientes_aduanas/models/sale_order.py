@@ -11,6 +11,12 @@ class SaleOrder(models.Model):
         # customer suspended later stays untouched.
         self.partner_id._check_can_be_used_in_operation()
 
+    @api.constrains("partner_id")
+    def _check_customs_files_customer(self):
+        # A linked quotation given to another customer would show on the
+        # first customer's portal.
+        self.env["customs.file"]._check_documents_linked_to_files("sale_order_ids", self)
+
     def action_confirm(self):
         # A quotation drafted before the customer was suspended is still a
         # new operation when it is confirmed.

@@ -233,9 +233,10 @@ class CustomerImportWizard(models.TransientModel):
         self.write({"column_ids": commands, "missing_columns": ", ".join(missing) or False})
 
     def _remember_columns(self, matches):
-        if not self.save_mapping:
-            return
         Mapping = self.env["customer.import.mapping"]
+        # The other importers' choices apply to their own import only.
+        if not self.save_mapping or not Mapping._may_save():
+            return
         for line in self.column_ids.filtered(lambda c: c._choice()):
             match = matches.get(line.sheet)
             if match:
