@@ -94,7 +94,6 @@ class WhatsappAccount(models.Model):
     notify_invoices = fields.Boolean(string="Notify Posted Invoices")
     invoice_template_id = fields.Many2one(
         "whatsapp.template",
-        string="Invoice Template",
         domain="[('account_id', '=', id), ('usable', '=', True)]",
     )
     invoice_template_params = fields.Char(

@@ -1,1 +1,1 @@
-from . import test_whatsapp_send, test_whatsapp_webhook, test_whatsapp_http
+from . import test_whatsapp_http, test_whatsapp_send, test_whatsapp_tour, test_whatsapp_webhook

@@ -77,11 +77,11 @@ class WhatsappCase(WhatsappSetupMixin, ClientesAduanasCase):
     def _reset_rate(self, account):
         """Counts of an earlier run with the same id, from a committed cursor
         (the counter is written by committed cursors of its own)."""
-        with self.registry.cursor() as cr:
-            cr.execute(
+        with self.registry.cursor() as cr_x:
+            cr_x.execute(
                 SQL("DELETE FROM %s WHERE key = %s", SQL.identifier(rate_limit.TABLE), f"whatsapp.account,{account.id}")
             )
-            cr.commit()
+            cr_x.commit()
 
     def _file(self, **vals):
         return self.env["customs.file"].create({"partner_id": self.customer.id, "operation_type": "import", **vals})

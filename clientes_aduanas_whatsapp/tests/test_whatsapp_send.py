@@ -135,7 +135,7 @@ class TestWhatsappSend(WhatsappCase):
     def test_send_from_the_button(self):
         record = self._file()
         action = record.with_user(self.user_edit).action_whatsapp_send()
-        wizard_form = Form(self.env["whatsapp.send.wizard"].with_user(self.user_edit).with_context(action["context"]))
+        wizard_form = Form(self.env["whatsapp.send.wizard"].with_user(self.user_edit).with_context(**action["context"]))
         self.assertEqual(wizard_form.recipients, f"{NUMBER_1}, {NUMBER_2}")
         wizard_form.template_id = self.account.state_template_id
         self.assertEqual(wizard_form.template_params, "customer_name, file_reference, file_state")
