@@ -82,6 +82,23 @@ class TestWhatsappWebhookLogic(WhatsappCase):
         self._apply(statuses(status(wamid, "failed", errors=[{"code": 131026, "title": "Message undeliverable"}])))
         self.assertEqual(self.message.state, "read", "a read message does not fail afterwards")
 
+    def test_fixed_queries_per_callback(self):
+        """The lookup by wamid (unique index), the read of its state and one
+        update, whatever the number of messages stored."""
+        others = self.env["whatsapp.message"].create(
+            [
+                {"account_id": self.account.id, "number": NUMBER_2, "state": "sent", "wamid": f"wamid.other.{i}"}
+                for i in range(50)
+            ]
+        )
+        self.env.flush_all()
+        for wamid, state in ((self.message.wamid, "delivered"), (others[7].wamid, "read")):
+            self.env.invalidate_all()
+            with self.assertQueryCount(3):
+                self.env["whatsapp.message"]._process_webhook(statuses(status(wamid, state)))
+                self.env.flush_all()
+        self.assertEqual(others[7].state, "read")
+
     def test_read_before_delivered(self):
         self._apply(statuses(status(self.message.wamid, "read", 1_700_000_100)))
         self.assertEqual(self.message.state, "read")
