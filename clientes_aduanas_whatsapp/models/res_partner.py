@@ -1,9 +1,13 @@
+import re
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.clientes_aduanas.tools import contact_channel as ch
 
 from .whatsapp_account import split_params
+
+E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 
 
 class ResPartner(models.Model):
@@ -40,12 +44,7 @@ class ResPartner(models.Model):
     @api.depends("notification_whatsapp", "phone", "phone_is_whatsapp")
     def _compute_whatsapp_blacklisted(self):
         numbers = {partner: partner._whatsapp_candidate_numbers() for partner in self}
-        listed = set(
-            self.env["phone.blacklist"]
-            .sudo()
-            .search([("number", "in", [n for values in numbers.values() for n in values])])
-            .mapped("number")
-        )
+        listed = self._whatsapp_blacklisted_numbers({n for values in numbers.values() for n in values})
         for partner in self:
             partner.whatsapp_blacklisted = ", ".join(n for n in numbers[partner] if n in listed)
 
@@ -63,18 +62,31 @@ class ResPartner(models.Model):
             items.append(partner.phone)
         numbers = []
         for item in items:
-            try:
-                number = ch.normalize_phone(item, country)
-            except ch.ChannelError:
-                continue
+            # The list is stored normalised: parse only what is not E.164 yet.
+            if E164.match(item):
+                number = item
+            else:
+                try:
+                    number = ch.normalize_phone(item, country)
+                except ch.ChannelError:
+                    continue
             if number not in numbers:
                 numbers.append(number)
         return numbers
 
+    def _whatsapp_blacklisted_numbers(self, numbers):
+        """The subset of ``numbers`` (E.164) on the phone blacklist. Read
+        directly: the model's search would parse each number again."""
+        if not numbers:
+            return set()
+        self.env["phone.blacklist"].flush_model(["number", "active"])
+        self.env.cr.execute("SELECT number FROM phone_blacklist WHERE active AND number = ANY(%s)", [list(numbers)])
+        return {row[0] for row in self.env.cr.fetchall()}
+
     def _whatsapp_recipients(self):
         """The candidate numbers minus those on the phone blacklist."""
         numbers = self._whatsapp_candidate_numbers()
-        listed = set(self.env["phone.blacklist"].sudo().search([("number", "in", numbers)]).mapped("number"))
+        listed = self._whatsapp_blacklisted_numbers(numbers)
         return [n for n in numbers if n not in listed]
 
     @api.model

@@ -115,7 +115,7 @@ class WhatsappMessage(models.Model):
         if partner and partner.customer_state != "active":
             message._fail("suspended", self.env._("The customer is suspended."))
             return "customer suspended"
-        if self.env["phone.blacklist"].sudo().search_count([("number", "=", message.number)]):
+        if self.env["res.partner"]._whatsapp_blacklisted_numbers([message.number]):
             message._fail("blacklisted", self.env._("The number asked not to receive messages (BAJA)."))
             return "blacklisted"
         if message.template_id and (
