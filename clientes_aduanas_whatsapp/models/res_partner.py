@@ -95,15 +95,20 @@ class ResPartner(models.Model):
         one does."""
         # The list is stored in E.164; a phone keeps the format it was
         # typed in, so only its last two digits are sure to be together.
-        candidates = self.sudo().search(
-            [
-                ("is_registered_customer", "=", True),
-                "|",
-                ("notification_whatsapp", "ilike", number),
-                "&",
-                ("phone_is_whatsapp", "=", True),
-                ("phone", "ilike", number[-2:]),
-            ]
+        # Suspended (archived) customers too: their opt-out still counts.
+        candidates = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("is_registered_customer", "=", True),
+                    "|",
+                    ("notification_whatsapp", "ilike", number),
+                    "&",
+                    ("phone_is_whatsapp", "=", True),
+                    ("phone", "ilike", number[-2:]),
+                ]
+            )
         )
         owners = candidates.filtered(lambda p: number in p._whatsapp_candidate_numbers()).commercial_partner_id
         return owners if len(owners) == 1 else self.browse()

@@ -164,6 +164,11 @@ class TestWhatsappWebhookLogic(WhatsappCase):
             trap.assert_jobs_count(0)
         self.assertFalse(self._messages(record))
 
+    def test_opt_out_of_a_suspended_customer(self):
+        self.customer._suspend("Deuda vencida")
+        self._apply(inbound(DIGITS_1, "BAJA"))
+        self.assertTrue(self.env["phone.blacklist"].sudo().search([("number", "=", NUMBER_1)]))
+
     def test_unknown_number_only_logged(self):
         before = self.env["mail.message"].search_count([])
         # Logged at INFO level (not asserted: this test setup raises the
