@@ -3,6 +3,7 @@ import hmac
 import json
 
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.clientes_aduanas.tests.common import CustomerDataMixin
 
@@ -58,6 +59,7 @@ class TestWhatsappWebhookHttp(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
     def _sign(self, body, secret="app-secret-123"):
         return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
+    @mute_logger("odoo.addons.clientes_aduanas_whatsapp.controllers.main")
     def test_handshake(self):
         ok = self.url_open(f"{URL}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444")
         self.assertEqual((ok.status_code, ok.text), (200, "1158201444"))
@@ -70,6 +72,7 @@ class TestWhatsappWebhookHttp(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
             self.assertEqual(response.status_code, 403, query)
             self.assertNotIn("echo-me", response.text, "the challenge is never echoed")
 
+    @mute_logger("odoo.addons.clientes_aduanas_whatsapp.controllers.main")
     def test_post_signature(self):
         for signature in (None, "sha256=00", self._sign(self.body, "other-secret"), self._sign(self.body)[:-2] + "00"):
             response = self._post(signature)
