@@ -32,8 +32,9 @@ def uninstall_hook(env):
     kept = [row[0] for row in cr.fetchall()]
     _logger.info("clientes_aduanas uninstall: %s identification types kept", len(kept))
     # The padrón's two slots and their pointer, the staging table, the single
-    # table of earlier versions, and the lookups' shared rate counter.
-    for table in (*SLOTS.values(), CURRENT, STAGING, TABLE, f"{TABLE}_new", RATE_TABLE):
+    # table of earlier versions, and the shared rate counter (with the
+    # lookups' own one of earlier versions).
+    for table in (*SLOTS.values(), CURRENT, STAGING, TABLE, f"{TABLE}_new", RATE_TABLE, "clientes_aduanas_lookup_rate"):
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
     for index in KEPT_COLUMN_INDEXES:
         cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(index)))

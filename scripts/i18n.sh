@@ -15,4 +15,13 @@ POT="$ROOT/clientes_aduanas/i18n/clientes_aduanas.pot"
 odoo_bin -c "$CONF" -d "$DB" --i18n-export="$POT" --modules=clientes_aduanas --stop-after-init --no-http >>"$LOG" 2>&1 ||
   die "exporting the .pot failed (log: $LOG)"
 "$VENV/bin/python" "$ROOT/scripts/merge_po.py" "$POT" "$ROOT/clientes_aduanas/i18n/es.po" "$ROOT"/i18n_src/*.po
+# The WhatsApp addon ships its own .pot and es.po (translations: i18n_src/whatsapp.po).
+WA=clientes_aduanas_whatsapp
+if [ -d "$ROOT/$WA" ]; then
+  odoo_bin -c "$CONF" -d "$DB" -i "$WA" --without-demo=all --stop-after-init --no-http >>"$LOG" 2>&1 ||
+    die "installing $WA failed (log: $LOG)"
+  odoo_bin -c "$CONF" -d "$DB" --i18n-export="$ROOT/$WA/i18n/$WA.pot" --modules="$WA" --stop-after-init --no-http \
+    >>"$LOG" 2>&1 || die "exporting the $WA .pot failed (log: $LOG)"
+  "$VENV/bin/python" "$ROOT/scripts/merge_po.py" "$ROOT/$WA/i18n/$WA.pot" "$ROOT/$WA/i18n/es.po" "$ROOT/i18n_src/whatsapp.po"
+fi
 drop_db "$DB"

@@ -10,10 +10,10 @@ import requests
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import html2plaintext
 
 from ..tools import document_number as dn
-from ..tools import sunat_padron
+from ..tools import rate_limit, sunat_padron
 
 _logger = logging.getLogger(__name__)
 
@@ -35,10 +35,9 @@ RESULT_KEYS = (
 MAX_TEXT = 250
 _TAG = re.compile(r"<[^>]*>")
 
-# Requests per provider and minute, shared by every worker and machine:
-# PostgreSQL is the only state they share. A plain table (no model): it is
-# written from a short transaction of its own, see _check_rate_limit.
-RATE_TABLE = "clientes_aduanas_lookup_rate"
+# Requests per provider and minute, shared by every worker and machine
+# (see tools/rate_limit.py).
+RATE_TABLE = rate_limit.TABLE
 MAX_RETRIES = 5
 DEFAULT_TIME_BUDGET = 10.0
 PARAM_PADRON_DIRECTORY = "clientes_aduanas.padron_directory"
@@ -245,17 +244,7 @@ class DocumentLookupProvider(models.Model):
     def init(self):
         res = super().init()
         sunat_padron.create_table(self.env.cr)
-        self.env.cr.execute(
-            SQL(
-                """CREATE TABLE IF NOT EXISTS %s (
-                provider_id integer NOT NULL,
-                minute timestamp NOT NULL,
-                hits integer NOT NULL,
-                PRIMARY KEY (provider_id, minute)
-            )""",
-                SQL.identifier(RATE_TABLE),
-            )
-        )
+        rate_limit.create_table(self.env.cr)
         return res
 
     # ------------------------------------------------------------------
@@ -396,41 +385,8 @@ class DocumentLookupProvider(models.Model):
 
     def _check_rate_limit(self):
         """Count one request against the provider's limit for the current
-        minute, for all workers together. The counter is written and
-        committed in a transaction of its own: its row lock lasts
-        microseconds instead of the caller's whole request, and a request
-        that was sent stays counted when the caller's transaction rolls back."""
-        if self.rate_limit <= 0:
-            return
-        table = SQL.identifier(RATE_TABLE)
-        with self.env.registry.cursor() as rate_cr:
-            # A count lost in a crash is harmless: no wait for the disk at commit.
-            rate_cr.execute("SET LOCAL synchronous_commit TO OFF")
-            rate_cr.execute(
-                SQL(
-                    """INSERT INTO %(table)s AS r (provider_id, minute, hits)
-                    VALUES (%(provider)s, date_trunc('minute', now() at time zone 'utc'), 1)
-                    ON CONFLICT (provider_id, minute) DO UPDATE SET hits = r.hits + 1
-                     WHERE r.hits < %(limit)s
-                    RETURNING hits""",
-                    table=table,
-                    provider=self.id,
-                    limit=self.rate_limit,
-                )
-            )
-            row = rate_cr.fetchone()
-            if row and row[0] == 1:
-                # First request of a minute: forget the minutes gone by.
-                rate_cr.execute(
-                    SQL(
-                        """DELETE FROM %s
-                         WHERE provider_id = %s AND minute < date_trunc('minute', now() at time zone 'utc')""",
-                        table,
-                        self.id,
-                    )
-                )
-            rate_cr.commit()
-        if not row:
+        minute, for all workers together (see tools/rate_limit.py)."""
+        if not rate_limit.take(self.env.registry, f"{self._name},{self.id}", self.rate_limit):
             raise LookupFailure(
                 self.env._("the limit of %(limit)s requests per minute was reached.", limit=self.rate_limit)
             )

@@ -1,0 +1,7 @@
+from . import (
+    test_whatsapp_http,
+    test_whatsapp_i18n,
+    test_whatsapp_send,
+    test_whatsapp_tour,
+    test_whatsapp_webhook,
+)

@@ -1,0 +1,95 @@
+import odoo.tests.common as odoo_tests_common
+from odoo import SUPERUSER_ID, api
+from odoo.tools import SQL
+
+# queue_job's test helpers (18.0.4.x) register their patcher in
+# SETATTR_SOURCES, which Odoo 18 builds newer than 2025-04 define; this build
+# has no such check, so an empty registry is all they need.
+if not hasattr(odoo_tests_common, "SETATTR_SOURCES"):
+    odoo_tests_common.SETATTR_SOURCES = {}
+
+# pylint: disable=wrong-import-position
+from odoo.addons.clientes_aduanas.tests.common import ClientesAduanasCase
+from odoo.addons.clientes_aduanas.tools import rate_limit
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from . import fake_graph
+from .fake_graph import FakeGraph
+
+__all__ = ["trap_jobs"]
+
+NUMBER_1 = "+51987650001"
+NUMBER_2 = "+51987650002"
+
+
+class WhatsappSetupMixin:
+    """A WhatsApp account pointed at the fake Graph API, its templates
+    synchronised, and a customer with two WhatsApp numbers."""
+
+    @classmethod
+    def _start_fake_graph(cls):
+        cls.server, cls.graph_url = fake_graph.start_server()
+        cls.addClassCleanup(cls.server.server_close)
+        cls.addClassCleanup(cls.server.shutdown)
+
+    @classmethod
+    def _setup_whatsapp(cls, env):
+        account = env["whatsapp.account"].create(
+            {
+                "name": "Agencia Lima",
+                "phone_number_id": fake_graph.PHONE_ID,
+                "waba_id": fake_graph.WABA_ID,
+                "token": fake_graph.GOOD_TOKEN,
+                "app_secret": "app-secret-123",
+                "verify_token": "verify-me",
+                "api_url": cls.graph_url,
+                "api_version": fake_graph.VERSION,
+                "timeout": 0.6,
+                "rate_limit": 0,
+            }
+        )
+        account.action_sync_templates()
+        template = account.template_ids.filtered(lambda t: t.name == "estado_expediente")
+        account.write(
+            {"state_template_id": template.id, "state_template_params": "customer_name, file_reference, file_state"}
+        )
+        return account
+
+
+class WhatsappCase(WhatsappSetupMixin, ClientesAduanasCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._start_fake_graph()
+        cls.account = cls._setup_whatsapp(cls.env)
+        cls.Message = cls.env["whatsapp.message"]
+        cls.customer = cls._create_customer(
+            name="Importadora Andina S.A.C.",
+            notification_whatsapp=f"{NUMBER_1}, {NUMBER_2}",
+            lang="es_PE",
+        )
+
+    def setUp(self):
+        super().setUp()
+        FakeGraph.reset()
+        self._reset_rate(self.account)
+
+    def _reset_rate(self, account):
+        """Counts of an earlier run with the same id, from a committed cursor
+        (the counter is written by committed cursors of its own)."""
+        with self.registry.cursor() as cr_x:
+            cr_x.execute(
+                SQL("DELETE FROM %s WHERE key = %s", SQL.identifier(rate_limit.TABLE), f"whatsapp.account,{account.id}")
+            )
+            cr_x.commit()
+
+    def _file(self, **vals):
+        return self.env["customs.file"].create({"partner_id": self.customer.id, "operation_type": "import", **vals})
+
+    def _messages(self, record):
+        return self.Message.search([("customs_file_id", "=", record.id)], order="number")
+
+
+def committed_env(registry):
+    cr = registry.cursor()
+    return cr, api.Environment(cr, SUPERUSER_ID, {})

@@ -1,0 +1,1 @@
+from . import whatsapp_send_wizard

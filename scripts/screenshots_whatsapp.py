@@ -1,0 +1,191 @@
+"""Screenshots of the WhatsApp addon for the README (docs/screenshots/whatsapp_*.png).
+
+Same approach as screenshots.py (whose browser and RPC helpers it reuses): a
+running Odoo with the demo database and clientes_aduanas_whatsapp installed,
+headless Chromium through the DevTools protocol. Creates (once) an account
+with two templates and messages in each state on a demo customs file, as
+Meta's API and webhook would have left them.
+Usage: screenshots_whatsapp.py --url URL --db DB --browser PATH --out DIR
+"""
+
+import argparse
+import shutil
+import sys
+import tempfile
+
+import requests
+from screenshots import Browser, rpc, wait_for_server
+
+
+def demo_data(session, url):
+    accounts = rpc(session, url, "whatsapp.account", "search", [("name", "=", "Agencia Lima")])
+    if accounts:
+        account_id = accounts[0]
+    else:
+        account_id = rpc(
+            session,
+            url,
+            "whatsapp.account",
+            "create",
+            {
+                "name": "Agencia Lima",
+                "phone_number_id": "109876543210",
+                "waba_id": "203040506070",
+                "token": "EAAG-demo",
+                "app_secret": "demo-secret",
+            },
+        )
+        template_ids = rpc(
+            session,
+            url,
+            "whatsapp.template",
+            "create",
+            [
+                {
+                    "account_id": account_id,
+                    "name": "estado_expediente",
+                    "language": "es",
+                    "category": "UTILITY",
+                    "status": "APPROVED",
+                    "quality": "GREEN",
+                    "body": "Hola {{1}}, su expediente {{2}} pasó a {{3}}.",
+                    "param_count": 3,
+                },
+                {
+                    "account_id": account_id,
+                    "name": "factura_emitida",
+                    "language": "es",
+                    "category": "UTILITY",
+                    "status": "APPROVED",
+                    "quality": "UNKNOWN",
+                    "body": "{{1}}: emitimos su factura {{2}} por {{3}}.",
+                    "param_count": 3,
+                },
+                {
+                    "account_id": account_id,
+                    "name": "promocion_aduanas",
+                    "language": "es_PE",
+                    "category": "MARKETING",
+                    "status": "PENDING",
+                    "quality": "UNKNOWN",
+                    "body": "Conozca nuestras tarifas {{1}}",
+                    "param_count": 1,
+                },
+            ],
+        )
+        rpc(
+            session,
+            url,
+            "whatsapp.account",
+            "write",
+            [account_id],
+            {
+                "state_template_id": template_ids[0],
+                "state_template_params": "customer_name, file_reference, file_state",
+            },
+        )
+    file_id = rpc(
+        session, url, "ir.model.data", "check_object_reference", "clientes_aduanas", "customs_file_demo_andinas_import"
+    )[1]
+    [record] = rpc(session, url, "customs.file", "read", [file_id], ["name", "commercial_partner_id"])
+    if not rpc(session, url, "whatsapp.message", "search", [("customs_file_id", "=", file_id)]):
+        partner_id = record["commercial_partner_id"][0]
+        [template_id] = rpc(session, url, "whatsapp.template", "search", [("name", "=", "estado_expediente")], limit=1)
+        rows = [
+            ("+51987650001", "read", {}),
+            ("+51987650002", "delivered", {}),
+            ("+51987650003", "sent", {}),
+            ("+51987650004", "failed", {"error_code": "131026", "error_title": "(#131026) Message undeliverable"}),
+            ("+51987650005", "queued", {}),
+        ]
+        rpc(
+            session,
+            url,
+            "whatsapp.message",
+            "create",
+            [
+                {
+                    "account_id": account_id,
+                    "partner_id": partner_id,
+                    "customs_file_id": file_id,
+                    "number": number,
+                    "event": "customs_file_state_changed",
+                    "template_id": template_id,
+                    "params": ["Importaciones Andinas", record["name"], "En proceso"],
+                    "body": f"Hola Importaciones Andinas, su expediente {record['name']} pasó a En proceso.",
+                    "state": state,
+                    "wamid": f"wamid.demo.{number}" if state != "queued" else False,
+                    **extra,
+                }
+                for number, state, extra in rows
+            ],
+        )
+    return account_id, file_id
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--browser", required=True)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    url = args.url
+    wait_for_server(url)
+    session = requests.Session()
+    auth = session.post(
+        f"{url}/web/session/authenticate",
+        json={"jsonrpc": "2.0", "params": {"db": args.db, "login": "admin", "password": "admin"}},
+        timeout=60,
+    ).json()
+    if "error" in auth:
+        sys.exit(f"login failed: {auth['error']['data']['message']}")
+    account_id, file_id = demo_data(session, url)
+
+    profile = tempfile.mkdtemp(prefix="ca-wa-screenshots-")
+    browser = Browser(args.browser, profile)
+    try:
+        browser.call("Network.setCookie", name="session_id", value=session.cookies["session_id"], url=url)
+        files = f"{url}/odoo/action-clientes_aduanas.customs_file_action"
+        screens = [
+            (
+                "whatsapp_account.png",
+                f"{url}/odoo/action-clientes_aduanas_whatsapp.whatsapp_account_action/{account_id}",
+                ".o_form_view .o_form_sheet",
+                None,
+            ),
+            (
+                "whatsapp_customs_file.png",
+                f"{files}/{file_id}",
+                ".o_field_widget[name='whatsapp_message_ids'] .o_data_row",
+                "document.querySelector(\".o_notebook .nav-link[name='whatsapp']\").click()",
+            ),
+            (
+                "whatsapp_send.png",
+                f"{files}/{file_id}",
+                ".modal .o_field_widget[name='template_id']",
+                "document.querySelector(\".o_form_view button[name='action_whatsapp_send']\").click()",
+            ),
+            (
+                "whatsapp_messages.png",
+                f"{url}/odoo/action-clientes_aduanas_whatsapp.whatsapp_message_action",
+                ".o_list_view .o_data_row",
+                None,
+            ),
+        ]
+        for filename, page, ready, script in screens:
+            browser.call("Page.navigate", url=page)
+            if script:
+                browser.wait_for(".o_form_view .o_form_sheet")
+                browser.settle()
+                browser.evaluate(script)
+            browser.wait_for(ready)
+            browser.settle()
+            browser.screenshot(f"{args.out}/{filename}")
+    finally:
+        browser.close()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
