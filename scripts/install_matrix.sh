@@ -157,20 +157,21 @@ scenario_reinstall() {
     step "$1" "$2" uninstall && odoo "$1" "$2" -i clientes_aduanas && step "$1" "$2" check_kept
 }
 
-# The previous released version (the last commit whose manifest version is
-# not the working tree's) installed with data, then upgraded to the working
-# tree.
+# The previous released version: the newest commit whose manifest version
+# is not the working tree's, i.e. the parent of the commit that bumped the
+# version (HEAD itself when the bump is not committed yet).
 previous_release() {
-  local current commit version
+  local current commit version bump=""
   current=$(manifest_version "$ROOT/clientes_aduanas/__manifest__.py")
-  for commit in $(git -C "$ROOT" log --format=%H -- clientes_aduanas/__manifest__.py); do
+  for commit in $(git -C "$ROOT" log --first-parent --format=%H -- clientes_aduanas/__manifest__.py); do
     version=$(git -C "$ROOT" show "$commit:clientes_aduanas/__manifest__.py" | manifest_version -)
-    if [ "$version" != "$current" ]; then
-      echo "$commit $version"
-      return 0
-    fi
+    [ "$version" = "$current" ] || break
+    bump=$commit
   done
-  return 1
+  commit=$(git -C "$ROOT" rev-parse "${bump:-HEAD}${bump:+^}") || return 1
+  version=$(git -C "$ROOT" show "$commit:clientes_aduanas/__manifest__.py" | manifest_version -) || return 1
+  [ "$version" != "$current" ] || return 1
+  echo "$commit $version"
 }
 
 manifest_version() {

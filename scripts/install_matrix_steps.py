@@ -116,6 +116,7 @@ def snapshot_data():
     env.cr.execute("SELECT slot FROM clientes_aduanas_sunat_padron_current")
     env.cr.execute(f"SELECT count(*) FROM clientes_aduanas_sunat_padron_{env.cr.fetchone()[0]}")
     padron = env.cr.fetchone()[0]
+    companies = env["res.company"].with_context(active_test=False).search([])
     return {
         "customers": {
             p.ref: {
@@ -129,7 +130,8 @@ def snapshot_data():
             for p in customers
         },
         "counts": {
-            "partners": Partner.search_count([]),
+            # A new company brings its own partner: not a customer.
+            "partners": Partner.search_count([("id", "not in", companies.partner_id.ids)]),
             "registered": Partner.search_count([("is_registered_customer", "=", True)]),
             "customs_files": env["customs.file"].search_count([]),
             "import_jobs": env["customer.import.job"].search_count([]),
