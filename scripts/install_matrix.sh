@@ -31,6 +31,7 @@ failed=0
 failures=""
 created_dbs=""
 WORKTREE=""
+PREVIOUS=""
 
 cleanup() {
   if [ -n "$WORKTREE" ]; then
@@ -51,12 +52,13 @@ db_exists() {
 # clone TEMPLATE NEW: a database (and its filestore) copied from a template.
 clone() {
   drop_db "$2"
-  createdb -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -T "$1" "$2"
+  # One copy of a template at a time (PostgreSQL refuses to copy a template
+  # that another session is connected to).
+  flock "$WORK/clone.lock" createdb -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -T "$1" "$2" || return 1
   rm -rf "$VAR_DIR/filestore/filestore/$2"
   if [ -d "$VAR_DIR/filestore/filestore/$1" ]; then
     cp -r "$VAR_DIR/filestore/filestore/$1" "$VAR_DIR/filestore/filestore/$2"
   fi
-  created_dbs="$created_dbs $2"
 }
 
 # odoo DB LOG [odoo args...]: install/update with --stop-after-init; fails on
@@ -110,6 +112,7 @@ else
   odoo "$BASE" "$WORK/$BASE.log" -i "$ODOO_APPS" || { tail -30 "$WORK/$BASE.log"; die "could not build $BASE"; }
 fi
 info "matrix: template $ADDON = $BASE + clientes_aduanas + seeded customers"
+created_dbs="$created_dbs $ADDON"
 clone "$BASE" "$ADDON"
 { odoo "$ADDON" "$WORK/$ADDON.log" -i clientes_aduanas && step "$ADDON" "$WORK/$ADDON.log" seed; } ||
   { tail -30 "$WORK/$ADDON.log"; die "could not build $ADDON"; }
@@ -178,17 +181,22 @@ manifest_version() {
   "$VENV/bin/python" -c 'import ast, sys; print(ast.literal_eval(open(sys.argv[1]).read() if sys.argv[1] != "-" else sys.stdin.read())["version"])' "$1"
 }
 
-scenario_upgrade() {
+prepare_upgrade() {
   local release commit version
-  release=$(previous_release) || { echo "no earlier version of the manifest in git history" >>"$2"; return 1; }
+  release=$(previous_release) || return 0
   read -r commit version <<<"$release"
-  echo "previous release: $version at $commit" >>"$2"
   WORKTREE=$(mktemp -d "${TMPDIR:-/tmp}/ca_matrix_prev.XXXXXX")
   rmdir "$WORKTREE"
-  git -C "$ROOT" worktree add --detach "$WORKTREE" "$commit" >>"$2" 2>&1 || return 1
-  local old_conf="$WORK/odoo-previous.conf"
+  git -C "$ROOT" worktree add --detach "$WORKTREE" "$commit" >"$WORK/worktree.log" 2>&1 || { WORKTREE=""; return 0; }
+  PREVIOUS="$version at $commit"
   # Only the previous version's addon folders on the addons path.
-  sed "s|,$ROOT\$|,$WORKTREE|" "$CONF" >"$old_conf"
+  sed "s|,$ROOT\$|,$WORKTREE|" "$CONF" >"$WORK/odoo-previous.conf"
+}
+
+scenario_upgrade() {
+  [ -n "$WORKTREE" ] || { echo "no earlier version of the manifest in git history" >>"$2"; return 1; }
+  echo "previous release: $PREVIOUS" >>"$2"
+  local old_conf="$WORK/odoo-previous.conf"
   clone "$BASE" "$1" &&
     ODOO_CONF="$old_conf" odoo "$1" "$2" -i clientes_aduanas &&
     ODOO_CONF="$old_conf" step "$1" "$2" seed &&
@@ -201,22 +209,42 @@ scenario_upgrade() {
     { echo "upgraded to $installed, not the working tree's version" >>"$2"; return 1; }
 }
 
-for name in $SCENARIOS; do
-  db="${PREFIX}_$name"
-  log="$WORK/$db.log"
+# run_scenario NAME: in the background; the outcome goes to a file.
+run_scenario() {
+  local name=$1 db="${PREFIX}_$1" log="$WORK/${PREFIX}_$1.log" start
   : >"$log"
   start=$(date +%s)
   if "scenario_$name" "$db" "$log"; then
-    passed=$((passed + 1))
+    echo passed >"$WORK/$name.result"
     info "matrix: $name passed ($(($(date +%s) - start))s)"
   else
-    failed=$((failed + 1))
-    failures="$failures $name"
+    echo failed >"$WORK/$name.result"
     info "matrix: $name FAILED ($(($(date +%s) - start))s), log: $log"
     grep -E "MATRIX-FAIL|ERROR|CRITICAL|Error|failed" "$log" | head -15 >&2 || true
   fi
   [ "${MATRIX_KEEP:-0}" = 1 ] || { drop_db "$db" >/dev/null 2>&1 || true; }
-done
+}
 
+case " $SCENARIOS " in *" upgrade "*) prepare_upgrade ;; esac
+# Scenarios run side by side (MATRIX_JOBS, default 2): each has its database.
+JOBS=${MATRIX_JOBS:-2}
+for name in $SCENARIOS; do
+  declare -F "scenario_$name" >/dev/null || die "unknown scenario $name (known: $ALL_SCENARIOS)"
+  created_dbs="$created_dbs ${PREFIX}_$name"
+done
+for name in $SCENARIOS; do
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
+  run_scenario "$name" &
+done
+wait
+
+for name in $SCENARIOS; do
+  if [ "$(cat "$WORK/$name.result" 2>/dev/null)" = passed ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures="$failures $name"
+  fi
+done
 echo "install matrix: $passed passed, $failed failed${failures:+ (failed:$failures)} in $(($(date +%s) - T0))s"
 [ "$failed" = 0 ]
