@@ -88,9 +88,10 @@ class L10nLatamIdentificationType(models.Model):
     def _setup_customs_document_types(self):
         """Tag (or create) one identification type per document kind.
 
-        Runs from the addon's data (install, upgrade), from its migration and
-        whenever l10n_pe's RUC/DNI are loaded (``_load_records``), never on
-        every start of the server. Where l10n_pe stands for a kind, its record
+        Runs from the addon's data (install, upgrade) and whenever l10n_pe's
+        RUC/DNI are loaded (``_load_records``), never on every start of the
+        server: a database left half-way by an earlier version starts, and
+        its next upgrade of the addon completes the adoption. Where l10n_pe stands for a kind, its record
         is adopted (``_customs_adopt_type``). Idempotent: a second run changes
         nothing.
         """
