@@ -1,11 +1,12 @@
 # The two commands of the README, plus developer helpers.
-.PHONY: run test lint bench i18n clean screenshots
+.PHONY: run test lint bench i18n clean screenshots matrix
 
 run:            ## demo database + Odoo on http://localhost:8069 (admin / admin)
 	bash scripts/run.sh
 
-test:           ## fresh database, install, whole suite with pytest-odoo, then lint
+test:           ## fresh database, install, whole suite with pytest-odoo, install-order matrix, then lint
 	bash scripts/test.sh
+	bash scripts/install_matrix.sh
 	bash scripts/lint.sh
 
 lint:           ## ruff + pylint-odoo (OCA configuration)
@@ -22,3 +23,6 @@ clean:          ## drop the virtualenv and local state (databases stay)
 
 screenshots:    ## PNGs of the main screens (demo database, headless Chromium) in docs/screenshots/
 	bash scripts/screenshots.sh
+
+matrix:         ## install orders, l10n_pe/l10n_hn, reinstall and upgrade, each on a fresh database
+	bash scripts/install_matrix.sh

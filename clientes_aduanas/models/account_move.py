@@ -25,9 +25,16 @@ class AccountMove(models.Model):
             lambda m: m.move_type in ("out_invoice", "out_receipt") and not m.invoice_line_ids.sale_line_ids
         )
 
+    def _check_customers_usable(self):
+        # Each company's settings for its own invoices.
+        operations = self._new_customer_operations()
+        for company in operations.company_id:
+            moves = operations.filtered(lambda m, company=company: m.company_id == company)
+            moves.partner_id._check_can_be_used_in_operation(company=company)
+
     @api.constrains("partner_id", "move_type")
     def _check_partner_usable_for_operations(self):
-        self._new_customer_operations().partner_id._check_can_be_used_in_operation()
+        self._check_customers_usable()
 
     @api.constrains("partner_id", "move_type")
     def _check_customs_files_customer(self):
@@ -36,7 +43,7 @@ class AccountMove(models.Model):
         self.env["customs.file"]._check_documents_linked_to_files("invoice_ids", self)
 
     def _post(self, soft=True):
-        self._new_customer_operations().partner_id._check_can_be_used_in_operation()
+        self._check_customers_usable()
         posted = super()._post(soft=soft)
         invoices = posted.filtered(
             lambda m: m.is_sale_document(include_receipts=True) and m.commercial_partner_id.is_registered_customer
@@ -67,4 +74,4 @@ class AccountMove(models.Model):
     def _onchange_partner_id_sunat_warning(self):
         if not self.is_sale_document(include_receipts=True):
             return None
-        return self.partner_id._sunat_operation_warning()
+        return self.partner_id._sunat_operation_warning(company=self.company_id)

@@ -151,7 +151,7 @@ class CustomsFile(models.Model):
                         name=record.partner_id.display_name,
                     )
                 )
-        self.partner_id._check_can_be_used_in_operation()
+            record.partner_id._check_can_be_used_in_operation(company=record.company_id)
 
     @api.constrains("state", "declaration_number")
     def _check_declaration_number(self):
@@ -181,7 +181,8 @@ class CustomsFile(models.Model):
             moving = self.filtered(lambda r: r.state != vals["state"])
             moving._check_transition(vals["state"])
             if vals["state"] in FORWARD_STATES:
-                moving.partner_id._check_can_be_used_in_operation()
+                for record in moving:
+                    record.partner_id._check_can_be_used_in_operation(company=record.company_id)
             vals = dict(vals)
             if vals["state"] == "closed":
                 vals.setdefault("closing_date", fields.Date.context_today(self))
@@ -340,7 +341,7 @@ class CustomsFile(models.Model):
     # Warned when the customs file is made; refused by the partner's operation check.
     @api.onchange("partner_id")
     def _onchange_partner_id_sunat_warning(self):
-        return self.partner_id._sunat_operation_warning()
+        return self.partner_id._sunat_operation_warning(company=self.company_id)
 
     # ------------------------------------------------------------------
     # Linked quotations and invoices: the file's own customer's only

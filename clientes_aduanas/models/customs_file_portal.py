@@ -82,5 +82,6 @@ class CustomsFile(models.Model):
         # nothing new, not even a request in the chatter. Staff, and the
         # mail gateway, post as usual.
         if self.env.user.share:
-            self.partner_id._check_can_be_used_in_operation()
+            for record in self:
+                record.partner_id._check_can_be_used_in_operation(company=record.company_id)
         return super().message_post(**kwargs)

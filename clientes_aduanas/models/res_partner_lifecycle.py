@@ -336,11 +336,13 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Operations: suspended (or incomplete) customers cannot be used
     # ------------------------------------------------------------------
-    def _check_can_be_used_in_operation(self):
+    def _check_can_be_used_in_operation(self, company=None):
         """Raise when a partner (or the company it belongs to) is a
         suspended registered customer, or a duplicated one still waiting for
         its document and e-mail. Reads archived records on purpose: the id
-        may come straight from an import or an RPC call."""
+        may come straight from an import or an RPC call. ``company`` is the
+        company of the document being made (default: the user's current
+        one): its settings apply, whatever company the user works in."""
         commercial = self.sudo().with_context(active_test=False).commercial_partner_id
         suspended = commercial.filtered(lambda p: p.is_registered_customer and p.customer_state == "suspended")
         if suspended:

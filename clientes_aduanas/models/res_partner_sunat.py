@@ -260,19 +260,20 @@ class ResPartner(models.Model):
             condition=partner.sunat_taxpayer_condition or "-",
         )
 
-    def _sunat_operation_warning(self):
-        """Onchange warning for a document made for this partner, or None."""
+    def _sunat_operation_warning(self, company=None):
+        """Onchange warning for a document of ``company`` (default: the
+        user's current one) made for this partner, or None."""
         partner = self.sudo().commercial_partner_id
         if len(partner) != 1 or not partner.sunat_observed:
             return None
         message = self.sudo()._sunat_observed_message()
-        if self.env.company.sunat_refuse_observed:
+        if (company or self.env.company).sunat_refuse_observed:
             message += "\n" + self.env._("This company does not allow new operations for such customers.")
         return {"warning": {"title": self.env._("Customer observed by SUNAT"), "message": message}}
 
-    def _check_can_be_used_in_operation(self):
-        res = super()._check_can_be_used_in_operation()
-        if self.env.company.sunat_refuse_observed:
+    def _check_can_be_used_in_operation(self, company=None):
+        res = super()._check_can_be_used_in_operation(company=company)
+        if (company or self.env.company).sunat_refuse_observed:
             commercial = self.sudo().with_context(active_test=False).commercial_partner_id
             observed = commercial.filtered("sunat_observed")
             if observed:

@@ -9,7 +9,9 @@ class SaleOrder(models.Model):
     def _check_partner_usable_for_operations(self):
         # Only new or re-assigned orders are checked: the history of a
         # customer suspended later stays untouched.
-        self.partner_id._check_can_be_used_in_operation()
+        for company in self.company_id:
+            orders = self.filtered(lambda o, company=company: o.company_id == company)
+            orders.partner_id._check_can_be_used_in_operation(company=company)
 
     @api.constrains("partner_id")
     def _check_customs_files_customer(self):
@@ -21,7 +23,7 @@ class SaleOrder(models.Model):
         # A quotation drafted before the customer was suspended is still a
         # new operation when it is confirmed.
         for order in self:
-            order.partner_id._check_can_be_used_in_operation()
+            order.partner_id._check_can_be_used_in_operation(company=order.company_id)
         return super().action_confirm()
 
     # ------------------------------------------------------------------
@@ -47,4 +49,4 @@ class SaleOrder(models.Model):
     # setting) by res.partner._check_can_be_used_in_operation.
     @api.onchange("partner_id")
     def _onchange_partner_id_sunat_warning(self):
-        return self.partner_id._sunat_operation_warning()
+        return self.partner_id._sunat_operation_warning(company=self.company_id)

@@ -25,3 +25,5 @@ from . import test_ui_customs_file
 from . import test_ui_import_export
 from . import test_side_doors
 from . import test_side_doors_http
+from . import test_install_orders
+from . import test_multi_company
