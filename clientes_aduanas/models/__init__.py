@@ -27,3 +27,10 @@ from . import customer_import_job
 from . import document_lookup_provider
 from . import document_lookup_cache
 from . import sunat_padron_load
+from . import customs_regime
+from . import customs_office
+from . import customs_tax_type
+from . import customs_file_container
+from . import customs_file_goods_line
+from . import customs_file_tax
+from . import customs_file_declaration
