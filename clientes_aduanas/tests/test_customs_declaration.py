@@ -284,6 +284,7 @@ class TestSelectivity(DeclarationCase):
         self.assertEqual(record.days_in_customs, 5)
         record.action_start()
         self.assertEqual(len(self._mails(record)), 1, "the state change")
+        self.env.cr.precommit.run()
         before = fields.Datetime.now()
         record.selectivity_channel = "red"
         self.assertGreaterEqual(record.channel_datetime, before.replace(microsecond=0))
@@ -291,6 +292,8 @@ class TestSelectivity(DeclarationCase):
         self.assertEqual(len(self._mails(record)), 2)
         self.assertIn("Rojo", channel_mail.subject)
         self.assertIn(record.name, channel_mail.body_html)
+        self.env.cr.precommit.run()  # tracking values are written at commit
+        record.invalidate_recordset(["message_ids"])
         self.assertTrue(
             record.message_ids.tracking_value_ids.filtered(lambda v: v.field_id.name == "selectivity_channel"),
             "the channel is tracked in the chatter",
