@@ -11,7 +11,7 @@ _TARIFF_SEPARATORS = re.compile(r"[\s\.\-]+")
 
 
 def normalize_tariff_code(code):
-    """"8471300000" / "8471.30.00.00" -> "8471.30.00.00"; None when it is not
+    """ "8471300000" / "8471.30.00.00" -> "8471.30.00.00"; None when it is not
     8 or 10 digits."""
     digits = _TARIFF_SEPARATORS.sub("", code or "")
     if not _TARIFF_DIGITS.match(digits):
@@ -27,31 +27,35 @@ class CustomsFileGoodsLine(models.Model):
     file_id = fields.Many2one("customs.file", string="Customs File", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="file_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
-    tariff_code = fields.Char(
-        string="Tariff Code", required=True, help="SAC / national tariff code: 8 or 10 digits, e.g. 8471.30.00."
-    )
+    tariff_code = fields.Char(required=True, help="SAC / national tariff code: 8 or 10 digits, e.g. 8471.30.00.")
     name = fields.Char(string="Description", required=True)
     quantity = fields.Float(digits="Product Unit of Measure", default=1.0)
     currency_id = fields.Many2one(related="file_id.currency_id")
     fob_amount = fields.Monetary(string="FOB Value", currency_field="currency_id")
     duty_rate = fields.Float(string="Duty (%)", digits=(16, 2), help="Tariff duty rate: DAI / ad valorem.")
     cif_amount = fields.Monetary(
-        string="CIF Value", currency_field="currency_id", compute="_compute_amounts", help="FOB plus its share of the "
-        "declaration's freight and insurance, in proportion to its FOB."
+        string="CIF Value",
+        currency_field="currency_id",
+        compute="_compute_amounts",
+        help="FOB plus its share of the " "declaration's freight and insurance, in proportion to its FOB.",
     )
-    duty_amount = fields.Monetary(
-        string="Duty", currency_field="company_currency_id", compute="_compute_amounts"
-    )
+    duty_amount = fields.Monetary(string="Duty", currency_field="company_currency_id", compute="_compute_amounts")
     company_currency_id = fields.Many2one(related="file_id.company_currency_id")
 
-    @api.depends("fob_amount", "duty_rate", "file_id.freight_amount", "file_id.insurance_amount",
-                 "file_id.exchange_rate", "file_id.goods_line_ids.fob_amount")
+    @api.depends(
+        "fob_amount",
+        "duty_rate",
+        "file_id.freight_amount",
+        "file_id.insurance_amount",
+        "file_id.exchange_rate",
+        "file_id.goods_line_ids.fob_amount",
+    )
     def _compute_amounts(self):
         for customs_file in self.file_id:
             breakdown = customs_file._goods_breakdown()
-            for line in self.filtered(lambda l, f=customs_file: l.file_id == f):
+            for line in self.filtered(lambda rec, f=customs_file: rec.file_id == f):
                 line.cif_amount, line.duty_amount = breakdown.get(line.id, (0.0, 0.0))
-        for line in self.filtered(lambda l: not l.file_id):
+        for line in self.filtered(lambda rec: not rec.file_id):
             line.cif_amount = line.duty_amount = 0.0
 
     @api.model_create_multi

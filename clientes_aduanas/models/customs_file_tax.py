@@ -18,9 +18,7 @@ class CustomsFileTax(models.Model):
     rate = fields.Float(digits=(16, 4), help="Rate (%) of a percentage tax.")
     fixed_amount = fields.Monetary(currency_field="currency_id", help="Amount of a fixed charge.")
     currency_id = fields.Many2one(related="file_id.company_currency_id", string="Local Currency")
-    base_amount = fields.Monetary(
-        string="Base", currency_field="currency_id", compute="_compute_amounts", store=True
-    )
+    base_amount = fields.Monetary(string="Base", currency_field="currency_id", compute="_compute_amounts", store=True)
     amount = fields.Monetary(currency_field="currency_id", compute="_compute_amounts", store=True)
 
     _sql_constraints = [

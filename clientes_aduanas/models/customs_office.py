@@ -16,7 +16,6 @@ class CustomsOffice(models.Model):
     country_id = fields.Many2one("res.country", required=True, index=True)
     office_type = fields.Selection(
         [("sea", "Sea Port"), ("air", "Airport"), ("land", "Land Border"), ("inland", "Inland")],
-        string="Office Type",
     )
     active = fields.Boolean(default=True)
 

@@ -57,7 +57,11 @@ class ResPartner(models.Model):
             # (customs_file_released, fired by the same write).
             payload["customs_files"].filtered(lambda f: f.state != "released")._notify_customer_state_change()
         elif event == "customs_file_channel_assigned":
-            payload["customs_files"]._notify_customer_state_change("clientes_aduanas.mail_template_customs_file_channel")
+            payload["customs_files"]._notify_customer_state_change(
+                "clientes_aduanas.mail_template_customs_file_channel"
+            )
         elif event == "customs_file_released":
-            payload["customs_files"]._notify_customer_state_change("clientes_aduanas.mail_template_customs_file_release")
+            payload["customs_files"]._notify_customer_state_change(
+                "clientes_aduanas.mail_template_customs_file_release"
+            )
         return True

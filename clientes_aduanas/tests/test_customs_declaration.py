@@ -78,7 +78,9 @@ class TestCustomsTaxes(DeclarationCase):
             insurance_amount=40.0,
             goods_line_ids=[
                 Command.create({"tariff_code": "8471.30.00", "name": "Laptops", "fob_amount": 1000.0, "duty_rate": 10}),
-                Command.create({"tariff_code": "8703230000", "name": "Vehículo", "fob_amount": 3000.0, "duty_rate": 15}),
+                Command.create(
+                    {"tariff_code": "8703230000", "name": "Vehículo", "fob_amount": 3000.0, "duty_rate": 15}
+                ),
             ],
         )
         # The country's default taxes (DAI, ISV), not the optional charges.
@@ -147,8 +149,9 @@ class TestCustomsTaxes(DeclarationCase):
                     "freight_amount": 800.0,
                     "insurance_amount": 200.0,
                     "goods_line_ids": [
-                        Command.create({"tariff_code": "8432.80.90.00", "name": "Repuestos", "fob_amount": 9000.0,
-                                        "duty_rate": 6}),
+                        Command.create(
+                            {"tariff_code": "8432.80.90.00", "name": "Repuestos", "fob_amount": 9000.0, "duty_rate": 6}
+                        ),
                     ],
                 }
             )
@@ -200,9 +203,7 @@ class TestCustomsTaxes(DeclarationCase):
         with self.assertRaisesRegex(ValidationError, "84713"):
             self._hn_file(goods_line_ids=[Command.create({"tariff_code": "84713", "name": "X", "fob_amount": 1})])
         with self.assertRaises(ValidationError):
-            self._hn_file(
-                goods_line_ids=[Command.create({"tariff_code": "84713000", "name": "X", "duty_rate": -1})]
-            )
+            self._hn_file(goods_line_ids=[Command.create({"tariff_code": "84713000", "name": "X", "duty_rate": -1})])
 
     def test_tax_invoice_and_payment(self):
         # The main company (it has a chart of accounts), in its own currency.
@@ -213,7 +214,9 @@ class TestCustomsTaxes(DeclarationCase):
                 "currency_id": company.currency_id.id,
                 "customs_office_id": self.office_pco.id,
                 "goods_line_ids": [
-                    Command.create({"tariff_code": "84713000", "name": "Laptops", "fob_amount": 1000.0, "duty_rate": 10})
+                    Command.create(
+                        {"tariff_code": "84713000", "name": "Laptops", "fob_amount": 1000.0, "duty_rate": 10}
+                    )
                 ],
             }
         )
@@ -250,7 +253,9 @@ class TestContainers(DeclarationCase):
 
     def test_lines_normalised_and_validated(self):
         record = self._hn_file()
-        record.container_ids = [Command.create({"name": "csqu 305438-3", "container_type": "40hc", "seal_number": "S1"})]
+        record.container_ids = [
+            Command.create({"name": "csqu 305438-3", "container_type": "40hc", "seal_number": "S1"})
+        ]
         self.assertEqual(record.container_ids.name, "CSQU3054383", "lower case and separators accepted")
         with self.assertRaisesRegex(ValidationError, "MSKU1234567"):
             record.container_ids = [Command.create({"name": "MSKU1234567"})]

@@ -75,7 +75,9 @@ def compute_taxes(lines_cif, lines_rate, taxes, digits=2, total_cif=None):
         kind = tax["amount_type"]
         if kind == DUTY:
             base = total_cif
-            amount = sum(round_money(cif * rate / 100.0, digits) for cif, rate in zip(lines_cif, lines_rate, strict=True))
+            amount = sum(
+                round_money(cif * rate / 100.0, digits) for cif, rate in zip(lines_cif, lines_rate, strict=True)
+            )
         elif kind == PERCENT:
             base = total_cif if tax.get("base_cif", True) else 0.0
             base += sum(result[key][1] for key in tax.get("base_keys", ()) if key in result)
