@@ -202,6 +202,7 @@ def main():
 
     customer_id = xmlid("partner_demo_montana")
     file_id = xmlid("customs_file_demo_andinas_import")
+    duca_id = xmlid("customs_file_demo_montana_import")
     import_wizard_id = preview_import(session, url)
 
     profile = tempfile.mkdtemp(prefix="ca-screenshots-")
@@ -241,6 +242,13 @@ def main():
                 ".o_form_view .o_setting_box",
                 None,
             ),
+            (
+                "customs_declaration_taxes.png",
+                f"{files}/{duca_id}",
+                ".o_form_view div[name='tax_line_ids'] .o_data_row",
+                "document.querySelector(\".o_notebook a[name='taxes']\").click()",
+            ),
+            ("customs_declaration_portal.png", f"{url}/my/expedientes/{duca_id}", ".o_customs_file_tax_lines", None),
         ]
         for filename, page, ready, script in screens:
             browser.call("Page.navigate", url=page)
