@@ -45,6 +45,7 @@
         "data/customs_office_data.xml",
         "data/customs_tax_type_data.xml",
         "data/mail_template_customs_declaration_data.xml",
+        "data/res_partner_customer_document_data.xml",
         "views/res_partner_views.xml",
         "views/res_partner_customer_category_views.xml",
         "views/res_partner_customer_class_views.xml",
@@ -63,6 +64,7 @@
         "views/clientes_aduanas_menus.xml",
         "views/customs_declaration_views.xml",
         "views/customs_declaration_portal_templates.xml",
+        "views/res_partner_customer_document_views.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "assets": {

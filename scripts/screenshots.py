@@ -111,9 +111,10 @@ class Browser:
 def wait_for_server(url):
     for _attempt in range(120):
         try:
-            if requests.get(f"{url}/web/login", timeout=5).status_code == 200:
+            if requests.get(f"{url}/web/login", timeout=30).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # A loaded machine: the first request compiles the assets.
             pass
         time.sleep(1)
     sys.exit(f"Odoo did not answer on {url}")

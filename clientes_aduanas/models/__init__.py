@@ -34,3 +34,4 @@ from . import customs_file_container
 from . import customs_file_goods_line
 from . import customs_file_tax
 from . import customs_file_declaration
+from . import res_partner_customer_document

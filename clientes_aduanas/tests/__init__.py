@@ -25,3 +25,4 @@ from . import test_ui_customs_file
 from . import test_ui_import_export
 from . import test_customs_declaration
 from . import test_ui_customs_declaration
+from . import test_customer_documents
