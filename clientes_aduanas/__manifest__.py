@@ -32,6 +32,7 @@
         "security/customs_file_security.xml",
         "security/customer_import_job_security.xml",
         "security/customer_import_mapping_security.xml",
+        "security/customs_declaration_security.xml",
         "data/l10n_latam_identification_type_data.xml",
         "data/res_country_state_data.xml",
         "data/res_partner_customer_category_data.xml",
@@ -41,6 +42,11 @@
         "data/document_lookup_provider_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/customs_regime_data.xml",
+        "data/customs_office_data.xml",
+        "data/customs_tax_type_data.xml",
+        "data/mail_template_customs_declaration_data.xml",
+        "data/res_partner_customer_document_data.xml",
         "views/res_partner_views.xml",
         "views/res_partner_customer_category_views.xml",
         "views/res_partner_customer_class_views.xml",
@@ -57,6 +63,9 @@
         "wizard/customer_import_wizard_views.xml",
         "wizard/customer_export_wizard_views.xml",
         "views/clientes_aduanas_menus.xml",
+        "views/customs_declaration_views.xml",
+        "views/customs_declaration_portal_templates.xml",
+        "views/res_partner_customer_document_views.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "assets": {
@@ -70,5 +79,6 @@
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/customs_file_demo.xml",
+        "demo/customs_declaration_demo.xml",
     ],
 }

@@ -111,9 +111,10 @@ class Browser:
 def wait_for_server(url):
     for _attempt in range(120):
         try:
-            if requests.get(f"{url}/web/login", timeout=5).status_code == 200:
+            if requests.get(f"{url}/web/login", timeout=30).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # A loaded machine: the first request compiles the assets.
             pass
         time.sleep(1)
     sys.exit(f"Odoo did not answer on {url}")
@@ -202,6 +203,7 @@ def main():
 
     customer_id = xmlid("partner_demo_montana")
     file_id = xmlid("customs_file_demo_andinas_import")
+    duca_id = xmlid("customs_file_demo_montana_import")
     import_wizard_id = preview_import(session, url)
 
     profile = tempfile.mkdtemp(prefix="ca-screenshots-")
@@ -241,6 +243,13 @@ def main():
                 ".o_form_view .o_setting_box",
                 None,
             ),
+            (
+                "customs_declaration_taxes.png",
+                f"{files}/{duca_id}",
+                ".o_form_view div[name='tax_line_ids'] .o_data_row",
+                "document.querySelector(\".o_notebook a[name='taxes']\").click()",
+            ),
+            ("customs_declaration_portal.png", f"{url}/my/expedientes/{duca_id}", ".o_customs_file_tax_lines", None),
         ]
         for filename, page, ready, script in screens:
             browser.call("Page.navigate", url=page)

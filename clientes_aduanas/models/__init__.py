@@ -29,3 +29,11 @@ from . import document_lookup_cache
 from . import sunat_padron_load
 from . import res_users
 from . import res_partner_bank
+from . import customs_regime
+from . import customs_office
+from . import customs_tax_type
+from . import customs_file_container
+from . import customs_file_goods_line
+from . import customs_file_tax
+from . import customs_file_declaration
+from . import res_partner_customer_document

@@ -292,11 +292,12 @@ class CustomsFile(models.Model):
         text = quote(self._get_whatsapp_message())
         return [(number, f"https://wa.me/{number}?text={text}") for number in self._get_whatsapp_numbers()]
 
-    def _notify_customer_state_change(self):
+    def _notify_customer_state_change(self, template_xmlid="clientes_aduanas.mail_template_customs_file_state"):
         """E-mail (through the mail queue) the customer's notification
-        addresses with the Spanish template, and leave in the chatter an
-        internal note with who was e-mailed and ready WhatsApp links."""
-        template = self.env.ref("clientes_aduanas.mail_template_customs_file_state", raise_if_not_found=False)
+        addresses with the Spanish template (the state change's, or the one
+        given), and leave in the chatter an internal note with who was
+        e-mailed and ready WhatsApp links."""
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
         for record in self:
             lang = record.commercial_partner_id.lang or self.env.lang
             record = record.with_context(lang=lang)

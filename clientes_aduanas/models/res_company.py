@@ -19,3 +19,8 @@ class ResCompany(models.Model):
         string="SUNAT Alerts For",
         help="Receives the activity when a customer without salesperson becomes observed by SUNAT.",
     )
+    customer_document_refuse = fields.Boolean(
+        string="Refuse Customs Files Without Required Documents",
+        help="A customs file cannot be opened for a customer whose required documents (power of attorney...) "
+        "are missing or expired; otherwise a warning is shown. Off by default.",
+    )

@@ -33,3 +33,4 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="clientes_aduanas.padron_directory",
         help="Only files inside this directory can be loaded as the SUNAT padrón from the server.",
     )
+    customer_document_refuse = fields.Boolean(related="company_id.customer_document_refuse", readonly=False)

@@ -17,6 +17,11 @@ event                           payload
 ``sunat_status_changed``        ``previous``: {partner id: (estado, condición)}
 ``customs_file_state_changed``  ``customs_files``, ``previous``: {file id: state}
 ``invoice_posted``              ``moves``: the customer invoices just posted
+``customs_file_channel_assigned`` ``customs_files``, ``previous``: {file id:
+                                channel or False}; the selectivity channel was
+                                recorded or changed
+``customs_file_released``       ``customs_files``: the levante (release) was
+                                recorded, by itself or by the move to released
 ==============================  =================================================
 """
 
@@ -30,6 +35,8 @@ CUSTOMER_EVENTS = frozenset(
         "sunat_status_changed",
         "customs_file_state_changed",
         "invoice_posted",
+        "customs_file_channel_assigned",
+        "customs_file_released",
     }
 )
 
@@ -42,9 +49,19 @@ class ResPartner(models.Model):
         """Announce ``event`` for the customers in ``self`` (see the module
         docstring for the events and their payload). The addon's own
         subscriber: the customer's notification e-mail when a customs file
-        changes state."""
+        changes state, gets its selectivity channel or its levante."""
         if event not in CUSTOMER_EVENTS:
             raise ValueError(f"Unknown customer event {event!r}")
         if event == "customs_file_state_changed":
-            payload["customs_files"]._notify_customer_state_change()
+            # The move to released is announced by the levante e-mail
+            # (customs_file_released, fired by the same write).
+            payload["customs_files"].filtered(lambda f: f.state != "released")._notify_customer_state_change()
+        elif event == "customs_file_channel_assigned":
+            payload["customs_files"]._notify_customer_state_change(
+                "clientes_aduanas.mail_template_customs_file_channel"
+            )
+        elif event == "customs_file_released":
+            payload["customs_files"]._notify_customer_state_change(
+                "clientes_aduanas.mail_template_customs_file_release"
+            )
         return True

@@ -27,3 +27,6 @@ from . import test_side_doors
 from . import test_side_doors_http
 from . import test_install_orders
 from . import test_multi_company
+from . import test_customs_declaration
+from . import test_ui_customs_declaration
+from . import test_customer_documents
