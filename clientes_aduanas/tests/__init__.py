@@ -23,3 +23,5 @@ from . import test_portal
 from . import test_portal_http
 from . import test_ui_customs_file
 from . import test_ui_import_export
+from . import test_customer_pipeline
+from . import test_sunat_rule
