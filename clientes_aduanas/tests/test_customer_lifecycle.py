@@ -294,7 +294,7 @@ class TestUninstallHook(ClientesAduanasCase):
         self.assertTrue(owned, "the addon creates the Honduran types")
         type_ids = owned.mapped("res_id")
         self.assertTrue(self._exists("res_partner_lower_email_idx"))
-        ours = (*SLOTS.values(), CURRENT, STAGING, "clientes_aduanas_sunat_padron", RATE_TABLE)
+        ours = (*SLOTS.values(), CURRENT, STAGING, RATE_TABLE)
         for table in ours:
             self.env.cr.execute(SQL("CREATE TABLE IF NOT EXISTS %s (key varchar)", SQL.identifier(table)))
         with self.env.cr.savepoint():
