@@ -172,3 +172,27 @@ class TestCustomerEvents(PadronCase):
         )
         self.assertTrue(first.sunat_observed)
         self.assertFalse(second.sunat_observed)
+
+    def test_sunat_status_changed_by_the_lookup_once_per_change(self):
+        customer = self._create_customer()
+        Cache = self.env["document.lookup.cache"].sudo()
+
+        def look_up(state, condition):
+            payload = {
+                "taxpayer_state": state,
+                "taxpayer_condition": condition,
+                "provider": "Prueba",
+                "provider_id": self.provider.id,
+            }
+            Cache._store("pe_ruc", customer.vat, self.provider, True, payload)
+            customer._sunat_record_lookup("pe_ruc", customer.vat)
+
+        look_up("ACTIVO", "HABIDO")  # a first status is no change
+        look_up("ACTIVO", "HABIDO")
+        look_up("ACTIVO", "NO HABIDO")
+        look_up("ACTIVO", "NO HABIDO")
+        self.assertEqual(
+            self.recorder.of("sunat_status_changed"),
+            [(customer.ids, {"previous": {customer.id: ("ACTIVO", "HABIDO")}})],
+        )
+        self.assertTrue(customer.sunat_observed)
