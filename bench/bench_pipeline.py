@@ -8,25 +8,31 @@ Odoo as if the addon were not there), interleaved, best of ROUNDS, in the
 same run. Target: <= 1.05x.
 """
 
+import os
 import time
 
 from harness import odoo_env, report
 
 WRITES = 10_000
-ROUNDS = 3
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 2))
 
 
 def main():
     with odoo_env() as env:
         from odoo.addons.clientes_aduanas.models.res_partner import ResPartner as Pipeline
 
-        Partner = env["res.partner"]
-        partners = Partner.create(
-            [
-                {"name": f"Proveedor {i}", "email": f"p{i}@proveedor.example", "phone": "+51 1 4440000"}
-                for i in range(WRITES)
-            ]
+        # Inserted in SQL: creating them is not what is measured.
+        env.cr.execute(
+            """INSERT INTO res_partner (name, complete_name, email, phone, active, type, autopost_bills, is_company,
+                                        customer_state)
+               SELECT 'Proveedor ' || i, 'Proveedor ' || i, 'p' || i || '@proveedor.example', '+51 1 4440000',
+                      true, 'contact', 'ask', false, 'active'
+                 FROM generate_series(1, %s) AS i
+            RETURNING id""",
+            [WRITES],
         )
+        partners = env["res.partner"].browse([row[0] for row in env.cr.fetchall()])
+        env.cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [partners.ids])
         env.flush_all()
         # Warm the ORM's caches and the code paths up.
         for partner in partners[:200]:
