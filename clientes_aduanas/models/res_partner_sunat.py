@@ -1,6 +1,7 @@
 """SUNAT status of Peruvian customers: set by the lookup button and, for
 every registered customer at once, by each load of the offline padrón."""
 
+import html
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -20,6 +21,11 @@ ABSENT_EXAMPLES = 20
 ACTIVITY_MAIL_LIMIT = 1
 # Customers named in that e-mail (the rest are in the user's activities).
 ACTIVITY_MAIL_NAMES = 20
+# Above this many new activities in one check (the first load after
+# installing makes a third of the customers observed at once), they are
+# inserted in SQL: mail.activity's create costs about 3 ms a record, which
+# would put a 100,000-customer check far beyond 10 s.
+ACTIVITY_ORM_LIMIT = 500
 CHECK_TABLE = "clientes_aduanas_sunat_check"
 # Set only by the lookup and the padrón check, never by a caller's values.
 SUNAT_STATUS_FIELDS = frozenset(
@@ -39,6 +45,30 @@ SUNAT_STATUS_FIELDS = frozenset(
 def _q(query, table=None, **params):
     """``query`` with the check table (and the padrón ``table``) as identifiers."""
     return SQL(query, check=SQL.identifier(CHECK_TABLE), padron=SQL.identifier(table or CHECK_TABLE), **params)
+
+
+def _sql_escape(column):
+    """SQL expression HTML-escaping the check table's ``column`` (padrón
+    text is not trusted)."""
+    return SQL(
+        "replace(replace(replace(coalesce(%s, '-'), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')",
+        SQL.identifier("c", column),
+    )
+
+
+def _markers(names):
+    # Built outside the translation call: the string extractor cannot read f-strings.
+    return {name: f"\x01{name}\x01" for name in names}
+
+
+def _sql_template(text, names):
+    """A PostgreSQL format() template from a translated message: ``text``
+    was rendered with ``\\x01name\\x01`` markers, each becoming a
+    positional argument (in the order of ``names``)."""
+    text = html.escape(text, quote=False).replace("%", "%%")
+    for position, name in enumerate(names, start=1):
+        text = text.replace(f"\x01{name}\x01", f"%{position}$s")
+    return text
 
 
 class ResPartner(models.Model):
@@ -446,7 +476,8 @@ class ResPartner(models.Model):
 
         A responsible with one new activity gets Odoo's e-mail of an assigned
         activity; with more (thousands after the first load), one e-mail
-        listing them (ACTIVITY_MAIL_LIMIT)."""
+        listing them (ACTIVITY_MAIL_LIMIT). Above ACTIVITY_ORM_LIMIT new
+        activities, they are inserted in SQL (:meth:`_sunat_insert_observed_activities`)."""
         activity_type = self.env.ref("clientes_aduanas.mail_activity_type_sunat_observed")
         self.env.cr.execute(
             _q(
@@ -462,8 +493,15 @@ class ResPartner(models.Model):
                 fallback=self._sunat_alert_user_id(),
             )
         )
+        rows = self.env.cr.fetchall()
+        if len(rows) > ACTIVITY_ORM_LIMIT:
+            activities_by_user = self._sunat_insert_observed_activities([row[0] for row in rows])
+            for user_id, activities in activities_by_user.items():
+                if user_id != self.env.uid:
+                    self._sunat_notify_activity_digest(self.env["res.users"].browse(user_id), activities)
+            return
         groups = defaultdict(list)
-        for partner_id, state, condition, user_id in self.env.cr.fetchall():
+        for partner_id, state, condition, user_id in rows:
             groups[user_id, state, condition].append(partner_id)
         # mail.activity reads each record's display name on its own: read
         # them for the whole batch first (one query, not one per customer).
@@ -490,6 +528,54 @@ class ResPartner(models.Model):
                 activities.action_notify()
             else:
                 self._sunat_notify_activity_digest(self.env["res.users"].browse(user_id), activities)
+
+    @api.model
+    def _sunat_insert_observed_activities(self, partner_ids):
+        """The activities of many customers at once, in one INSERT (see
+        ACTIVITY_ORM_LIMIT); the responsible users get the digest e-mail but
+        are not made followers of each customer. Returns the activities by
+        user id."""
+        activity_type = self.env.ref("clientes_aduanas.mail_activity_type_sunat_observed")
+        names = ("state", "condition")
+        text = self.env._(
+            "SUNAT now reports this customer as %(state)s / %(condition)s (not ACTIVO / HABIDO): "
+            "check its invoices and detracciones before new operations.",
+            **_markers(names),
+        )
+        template = str(Markup("<p>%s</p>") % Markup(_sql_template(text, names)))
+        now = fields.Datetime.now()
+        self.env["mail.activity"].flush_model()
+        self.env.cr.execute(
+            _q(
+                """INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, summary,
+                                           note, date_deadline, user_id, automated, active,
+                                           create_uid, create_date, write_uid, write_date)
+                SELECT %(model)s, 'res.partner', c.partner_id, c.name, %(type)s, %(summary)s,
+                       format(%(template)s, %(state)s, %(condition)s),
+                       %(deadline)s, coalesce(u.id, %(fallback)s), true, true,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM %(check)s c
+                  LEFT JOIN res_users u ON u.id = c.user_id AND u.active
+                 WHERE c.partner_id = ANY(%(ids)s)
+             RETURNING id, user_id""",
+                model=self.env["ir.model"]._get_id("res.partner"),
+                type=activity_type.id,
+                summary=activity_type.summary or activity_type.name,
+                template=template,
+                state=_sql_escape("new_state"),
+                condition=_sql_escape("new_condition"),
+                deadline=fields.Date.context_today(self),
+                fallback=self._sunat_alert_user_id(),
+                uid=self.env.uid,
+                now=now,
+                ids=partner_ids,
+            )
+        )
+        by_user = defaultdict(list)
+        for activity_id, user_id in self.env.cr.fetchall():
+            by_user[user_id].append(activity_id)
+        self.env["mail.activity"].invalidate_model()
+        return {user_id: self.env["mail.activity"].browse(ids) for user_id, ids in by_user.items()}
 
     @api.model
     def _sunat_notify_activity_digest(self, user, activities):

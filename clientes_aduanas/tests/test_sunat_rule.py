@@ -7,6 +7,7 @@ import os
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
+from ..models import res_partner_sunat
 from ..tools import sunat_status
 from .test_sunat_padron import PadronCase
 from .test_sunat_status import make_ruc, padron_line, write_padron
@@ -112,3 +113,37 @@ class TestSunatRule(PadronCase):
         self.assertEqual(mails.recipient_ids, salesman.partner_id, "the responsible gets Odoo's activity e-mail")
         self.assertIn("assigned to you", mails.body_html + mails.subject)
         self.assertIn(salesman.partner_id, customer.message_partner_ids, "and follows the customer, as in Odoo")
+
+    def test_many_new_activities_inserted_at_once_with_one_email(self):
+        self.patch(res_partner_sunat, "ACTIVITY_ORM_LIMIT", 1)
+        env = self.env(context=dict(self.env.context, tracking_disable=False))
+        salesman = new_test_user(
+            env,
+            login="ca_rule_sales_many",
+            email="vendedor2@aduanas.example.pe",
+            groups="sales_team.group_sale_salesman",
+            notification_type="email",
+        )
+        rucs = [make_ruc(370 + i) for i in range(3)]
+        customers = [
+            env["res.partner"].create(
+                self._pe_vals(vat=ruc, name=f"EMPRESA <{i}>", email=f"m{i}@sunat.example.pe", user_id=salesman.id)
+            )
+            for i, ruc in enumerate(rucs)
+        ]
+        path = write_padron(
+            os.path.join(self.directory, "many.zip"),
+            [padron_line(ruc, f"EMPRESA <{i}>", "BAJA DE OFICIO", "HABIDO") for i, ruc in enumerate(rucs)],
+        )
+        before = env["mail.mail"].search([])
+        self.provider.with_env(env)._load_padron_file(path)
+        activities = env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", [c.id for c in customers])]
+        )
+        self.assertEqual(len(activities), 3)
+        self.assertEqual(activities.user_id, salesman)
+        self.assertIn("BAJA DE OFICIO", str(activities[0].note))
+        mails = env["mail.mail"].search([]) - before
+        self.assertEqual(len(mails), 1, "one e-mail for the three activities")
+        self.assertEqual(mails.recipient_ids, salesman.partner_id)
+        self.assertIn("3", mails.subject)
