@@ -5,7 +5,7 @@ import logging
 from odoo.tools import SQL
 
 from .models.document_lookup_provider import RATE_TABLE
-from .tools.sunat_padron import CURRENT, SLOTS, STAGING, TABLE
+from .tools.sunat_padron import CURRENT, SLOTS, STAGING
 
 _logger = logging.getLogger(__name__)
 
@@ -15,8 +15,6 @@ KEPT_COLUMN_INDEXES = (
     "res_partner_email_normalized_idx",
     "account_move_commercial_partner_move_type_idx",
 )
-# The history was a database view in earlier versions.
-VIEWS = ("customs_operation_history",)
 
 
 def uninstall_hook(env):
@@ -31,16 +29,9 @@ def uninstall_hook(env):
     )
     kept = [row[0] for row in cr.fetchall()]
     _logger.info("clientes_aduanas uninstall: %s identification types kept", len(kept))
-    # The padrón's two slots and their pointer, the staging table, the single
-    # table of earlier versions, and the shared rate counter (with the
-    # lookups' own one of earlier versions).
-    for table in (*SLOTS.values(), CURRENT, STAGING, TABLE, f"{TABLE}_new", RATE_TABLE, "clientes_aduanas_lookup_rate"):
+    # The padrón's two slots and their pointer, the staging table, and the
+    # shared rate counter (with the lookups' own one of version 18.0.1.0.0).
+    for table in (*SLOTS.values(), CURRENT, STAGING, RATE_TABLE, "clientes_aduanas_lookup_rate"):
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
     for index in KEPT_COLUMN_INDEXES:
         cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(index)))
-    for view in VIEWS:
-        cr.execute(SQL("SELECT relkind FROM pg_class WHERE relname = %s", view))
-        row = cr.fetchone()
-        if row and row[0] in ("v", "m"):
-            kind = SQL("MATERIALIZED VIEW") if row[0] == "m" else SQL("VIEW")
-            cr.execute(SQL("DROP %s IF EXISTS %s CASCADE", kind, SQL.identifier(view)))

@@ -23,6 +23,11 @@ from . import customs_file_portal
 from . import customs_operation_history
 from . import customer_import_mapping
 from . import customer_import_engine
+from . import customer_import_read
+from . import customer_import_headers
+from . import customer_import_rows
+from . import customer_import_match
+from . import customer_import_write
 from . import customer_import_job
 from . import document_lookup_provider
 from . import document_lookup_cache

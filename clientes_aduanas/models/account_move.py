@@ -1,5 +1,4 @@
 from odoo import api, models
-from odoo.exceptions import ValidationError
 from odoo.tools.sql import create_index
 
 
@@ -60,14 +59,7 @@ class AccountMove(models.Model):
         # Customer invoices, credit notes and receipts only; vendor bills and
         # journal entries are not concerned. Off by default.
         for move in self.filtered(lambda m: m.is_sale_document(include_receipts=True)):
-            customer = move.partner_id.commercial_partner_id
-            if move.company_id.require_registered_customer and customer and not customer.is_registered_customer:
-                raise ValidationError(
-                    self.env._(
-                        "%(name)s is not a registered customer; this company only invoices registered customers.",
-                        name=move.partner_id.display_name,
-                    )
-                )
+            move.partner_id._check_registered_customer_required(move.company_id, "invoice")
 
     # Customer invoices only; the refusal lives in the partner's operation check.
     @api.onchange("partner_id")

@@ -1,4 +1,4 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 # Each source gets its own id range so that (kind, res_id) maps to a stable id.
@@ -246,10 +246,6 @@ class CustomsOperationHistory(models.Model):
                 " NULL::numeric AS amount, NULL::int AS currency_id WHERE FALSE"
             )
         return SQL(" UNION ALL ").join(SQL("(%s)", branch) for branch in branches)
-
-    def init(self):
-        # Earlier versions of the addon created a database view.
-        tools.drop_view_if_exists(self.env.cr, self._table)
 
     def action_open_document(self):
         self.ensure_one()

@@ -13,7 +13,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
 
 from ..tools import document_number as dn
-from ..tools import rate_limit, sunat_padron
+from ..tools import rate_limit, sunat_padron, sunat_status
 
 _logger = logging.getLogger(__name__)
 
@@ -341,12 +341,17 @@ class DocumentLookupProvider(models.Model):
 
     @api.model
     def _taxpayer_warning(self, state, condition):
-        """Text warning that a RUC is not ACTIVO or not HABIDO, or False."""
+        """Text warning that a RUC is not ACTIVO or not HABIDO (the rule of
+        tools/sunat_status.py), or False."""
+        if not sunat_status.is_observed(state, condition):
+            return False
         problems = []
-        if state and state.upper() != "ACTIVO":
-            problems.append(self.env._("the taxpayer is %(state)s, not ACTIVO", state=state))
-        if condition and condition.upper() != "HABIDO":
-            problems.append(self.env._("the address is %(condition)s, not HABIDO", condition=condition))
+        if not sunat_status.state_ok(state):
+            problems.append(self.env._("the taxpayer is %(state)s, not ACTIVO", state=(state or "").strip() or "-"))
+        if not sunat_status.condition_ok(condition):
+            problems.append(
+                self.env._("the address is %(condition)s, not HABIDO", condition=(condition or "").strip() or "-")
+            )
         return self.env._("Warning: %(problems)s.", problems="; ".join(problems)) if problems else False
 
     @api.model

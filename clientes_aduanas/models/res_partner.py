@@ -1,5 +1,10 @@
 """Registered customers on res.partner: fields, and the one create / write /
-copy / unlink override that hands each concern to its own file:
+copy / unlink of the addon (the pipeline, see ResPartner.create), which calls
+each concern's steps in a fixed order. No other file overrides these methods:
+another concern (or addon) adds a step here, or subscribes to the customer
+events (res_partner_events.py).
+
+- res_partner_sunat.py: the SUNAT status, set only by the lookup and the padrón;
 
 - res_partner_validation.py: normalisation and the customer rules;
 - res_partner_uniqueness.py: stored keys, unique indexes, duplicate checks;
@@ -16,6 +21,9 @@ from ..tools import document_number as dn
 
 GROUP = "clientes_aduanas.clientes_aduanas_group_%s"
 VIEW_GROUP = GROUP % "view"
+# The four customer permissions: operation -> the group (GROUP % name) it
+# needs. Read by ResPartner._customer_has_permission only.
+PERMISSION_GROUPS = {"view": "view", "create": "create", "write": "edit", "unlink": "delete"}
 
 # Odoo's own bookkeeping on a partner: writing these on a registered customer
 # (or on one of its contacts) needs no customer permission. Every other field
@@ -206,41 +214,75 @@ class ResPartner(models.Model):
         ]
 
     # ------------------------------------------------------------------
-    # The ORM overrides: each step lives in its concern's file
+    # The pipeline: the only create / write / copy / unlink of res.partner
+    # in this addon. Each step is a method of its concern's file, called in
+    # this fixed order (each step sees the values the previous one returned):
+    #
+    # create  1 _sunat_create_vals            SUNAT: the status only from a lookup
+    #         2 _customer_check_create        lifecycle: permissions, a new customer starts active
+    #         3 _prepare_customer_vals        validation: normalise (registered customers only)
+    #         4 _customer_check_unsaved_vals  validation: what the constraint cannot see
+    #         5 _check_customer_duplicates    uniqueness: e-mail / document, one query
+    #         6 _customer_set_keys            uniqueness: stored keys with the row
+    #         7 ORM create, inside _customer_unique_guard (uniqueness) when it can hit an index
+    #         8 _sunat_after_save             SUNAT: status of the lookups saved with
+    #         9 _customer_event("registered")
+    # write   1 _sunat_write_vals             SUNAT: status only from a lookup, reset on a new RUC
+    #         2 _customer_route_lifecycle     lifecycle: suspend / reactivate / un-register
+    #         3 _customer_check_write         lifecycle: permissions
+    #         4 _customer_prepare_write       validation + uniqueness (customers only)
+    #         5 ORM write, inside _customer_unique_guard when it can hit an index
+    #         6 _sunat_after_save
+    #         7 _customer_event("registered") for the partners just registered
+    # copy    copy_data below (a copy waits for its own document and e-mail)
+    # unlink  _customer_check_unlink          lifecycle: permissions, history kept
+    #
+    # Ordinary partners (not customers, not becoming one) go through the same
+    # steps, each of which returns at once for them; the unique guard's
+    # savepoint is only paid when the values can hit an index.
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = self._customer_check_create(vals_list)  # lifecycle
+        vals_list, sunat_sent = self._sunat_create_vals(vals_list)
+        vals_list = self._customer_check_create(vals_list)
         if not any(vals.get("is_registered_customer") for vals in vals_list):
-            with self._customer_unique_guard(vals_list):
-                return super().create(vals_list)
+            with self._customer_unique_guard(vals_list, ordinary=True):
+                records = super().create(vals_list)
+            records.browse([records[index].id for index in sunat_sent])._sunat_after_save()
+            return records
         vals_list = [
             self._prepare_customer_vals(dict(vals)) if vals.get("is_registered_customer") else vals
             for vals in vals_list
         ]
         registered = [vals for vals in vals_list if vals.get("is_registered_customer")]
-        self._customer_check_unsaved_vals(registered)  # validation
-        self._check_customer_duplicates(registered)  # uniqueness
-        self._customer_set_keys(registered)  # uniqueness: stored with the row, no recompute
+        self._customer_check_unsaved_vals(registered)
+        self._check_customer_duplicates(registered)
+        self._customer_set_keys(registered)
         with self._customer_unique_guard(vals_list, registered):
             records = super().create(vals_list)
         if self.env.context.get("customer_vals_prevalidated"):
             # The skip covered these values only, not later writes.
             records = records.with_context(customer_vals_prevalidated=False)
+        records.browse([records[index].id for index in sunat_sent])._sunat_after_save()
+        records.filtered("is_registered_customer")._customer_event("registered")
         return records
 
     def write(self, vals):
-        vals = self._customer_route_lifecycle(vals)  # lifecycle: state, archive, un-register
+        vals, sunat_sent = self._sunat_write_vals(vals)
+        vals = self._customer_route_lifecycle(vals)
         if vals is None:
             return True
         registering = self.browse()
         if vals.get("is_registered_customer"):
             registering = self.filtered(lambda p: not p.is_registered_customer)
         customers = self.filtered("is_registered_customer")
-        self._customer_check_write(vals, customers, registering)  # lifecycle: permissions
+        self._customer_check_write(vals, customers, registering)
         if not (customers or registering):
-            with self._customer_unique_guard([vals]):
-                return super().write(vals)
+            with self._customer_unique_guard([vals], ordinary=True):
+                super().write(vals)
+            if sunat_sent:
+                self._sunat_after_save()
+            return True
         if registering or (len(customers) > 1 and {"vat", "notification_whatsapp"}.intersection(vals)):
             # Normalised against each customer's own type and country, and a
             # partner becoming a customer normalises what it already stores.
@@ -251,6 +293,11 @@ class ResPartner(models.Model):
             records_vals, target_vals, target_ids = records._customer_prepare_write(vals, is_registering)
             with records._customer_unique_guard([records_vals], target_vals, target_ids):
                 super(ResPartner, records).write(records_vals)
+        if sunat_sent:
+            self._sunat_after_save()
+        registered = registering.filtered("is_registered_customer")
+        if registered:
+            registered._customer_event("registered")
         return True
 
     def _customer_prepare_write(self, vals, registering):
@@ -298,5 +345,5 @@ class ResPartner(models.Model):
         return vals_list
 
     def unlink(self):
-        self._customer_check_unlink()  # lifecycle
+        self._customer_check_unlink()
         return super().unlink()

@@ -4,15 +4,13 @@ from lxml import etree
 
 from odoo import api, models
 
-from .res_partner import GROUP
-
 CUSTOMER_VIEWS = (
     "clientes_aduanas.res_partner_view_list_customer",
     "clientes_aduanas.res_partner_view_kanban_customer",
     "clientes_aduanas.res_partner_view_form_customer",
 )
-# View attribute -> the permission (see _check_customer_permission) it needs.
-VIEW_ACTIONS = {"create": "create", "edit": "edit", "delete": "delete"}
+# View attribute -> the operation (see _customer_has_permission) it needs.
+VIEW_ACTIONS = {"create": "create", "edit": "write", "delete": "unlink"}
 
 
 class ResPartner(models.Model):
@@ -38,7 +36,7 @@ class ResPartner(models.Model):
         if result.get("id") not in view_ids:
             return result
         node = etree.fromstring(result["arch"])
-        allowed = {attr: self.env.user.has_group(GROUP % group) for attr, group in VIEW_ACTIONS.items()}
+        allowed = {attr: self._customer_has_permission(operation) for attr, operation in VIEW_ACTIONS.items()}
         if view_type == "form" and allowed["create"] and not allowed["edit"]:
             # A form with edit="0" cannot save a new record (no save button):
             # new customers stay editable, saved ones become read-only.

@@ -10,11 +10,11 @@
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
-from .res_partner import GROUP, LIFECYCLE, SUSPENSION_FIELDS, is_bookkeeping
+from .res_partner import GROUP, LIFECYCLE, PERMISSION_GROUPS, SUSPENSION_FIELDS, is_bookkeeping
 
 
 class ResPartner(models.Model):
@@ -24,11 +24,16 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Permissions (view / create / edit / delete registered customers)
     # ------------------------------------------------------------------
+    @api.model
+    def _customer_has_permission(self, operation):
+        """Whether the current user holds the customer permission of
+        ``operation`` (view / create / write / unlink)."""
+        return self.env.user.has_group(GROUP % PERMISSION_GROUPS[operation])
+
     def _check_customer_permission(self, operation):
         if self.env.su:
             return
-        group = {"create": "create", "write": "edit", "unlink": "delete"}[operation]
-        if not self.env.user.has_group(GROUP % group):
+        if not self._customer_has_permission(operation):
             messages = {
                 "create": self.env._("You are not allowed to register customers (permission: Customers: Create)."),
                 "write": self.env._("You are not allowed to edit registered customers (permission: Customers: Edit)."),
@@ -218,6 +223,28 @@ class ResPartner(models.Model):
             )
         return vals
 
+    def _check_registered_customer_required(self, company, operation):
+        """The company setting "only registered customers": refuse a
+        document of ``company`` for this partner when its commercial partner
+        is not a registered customer. ``operation``: "quote" or "invoice".
+        Off by default: installing the addon on a live database changes
+        nothing. Suspended customers are refused whatever the setting
+        (_check_can_be_used_in_operation)."""
+        customer = self.commercial_partner_id
+        if not (company.require_registered_customer and customer and not customer.is_registered_customer):
+            return
+        if operation == "quote":
+            message = self.env._(
+                "%(name)s is not a registered customer; this company only quotes to registered customers.",
+                name=self.display_name,
+            )
+        else:
+            message = self.env._(
+                "%(name)s is not a registered customer; this company only invoices registered customers.",
+                name=self.display_name,
+            )
+        raise ValidationError(message)
+
     def _customer_write_lifecycle(self, vals):
         return self.with_context(customer_lifecycle=LIFECYCLE).write(vals)
 
@@ -266,6 +293,7 @@ class ResPartner(models.Model):
                     name=not_customers[0].display_name,
                 )
             )
+        newly_suspended = self.filtered(lambda p: p.customer_state != "suspended" or p.active)
         self._customer_write_lifecycle(
             {
                 "customer_state": "suspended",
@@ -282,9 +310,14 @@ class ResPartner(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+        if newly_suspended:
+            newly_suspended._customer_event("suspended", reason=reason)
 
     def action_reactivate(self):
         self._check_customer_permission("write")
+        reactivated = self.filtered(
+            lambda p: p.is_registered_customer and (p.customer_state != "active" or not p.active)
+        )
         self._customer_write_lifecycle(
             {
                 "customer_state": "active",
@@ -299,6 +332,8 @@ class ResPartner(models.Model):
                 body=self.env._("Customer reactivated by %(user)s.", user=self.env.user.name),
                 subtype_xmlid="mail.mt_note",
             )
+        if reactivated:
+            reactivated._customer_event("reactivated")
         return True
 
     # ------------------------------------------------------------------

@@ -97,8 +97,9 @@ class ResPartner(models.Model):
                 vals["l10n_pe_district"] = district.id
                 vals["city_id"] = district.city_id.id
                 vals["city"] = district.city_id.name
-        if code == dn.PE_RUC:
-            vals["is_company"] = dn.ruc_company_type(result.get("vat")) == "company"
+        company_type = dn.document_company_type(code, result.get("vat"))
+        if company_type:
+            vals["is_company"] = company_type == "company"
         return {key: value for key, value in vals.items() if value not in (None, "")}
 
     def action_lookup_document(self):

@@ -2,6 +2,7 @@
 every registered customer at once, by each load of the offline padrón."""
 
 import html
+from collections import defaultdict
 
 from markupsafe import Markup
 
@@ -10,11 +11,22 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools import document_number as dn
+from ..tools import sunat_status
 from .res_partner import VIEW_GROUP
 
-STATE_OK = "ACTIVO"
-CONDITION_OK = "HABIDO"
 ABSENT_EXAMPLES = 20
+# Above this many new activities for one user in one padrón check, one e-mail
+# lists them instead of Odoo's e-mail per activity: a load can make thousands
+# of customers observed at once, and the check's queries must not grow with
+# them.
+ACTIVITY_MAIL_LIMIT = 1
+# Customers named in that e-mail (the rest are in the user's activities).
+ACTIVITY_MAIL_NAMES = 20
+# Above this many new activities in one check (the first load after
+# installing makes a third of the customers observed at once), they are
+# inserted in SQL: mail.activity's create costs about 3 ms a record, which
+# would put a 100,000-customer check far beyond 10 s.
+ACTIVITY_ORM_LIMIT = 500
 CHECK_TABLE = "clientes_aduanas_sunat_check"
 # Set only by the lookup and the padrón check, never by a caller's values.
 SUNAT_STATUS_FIELDS = frozenset(
@@ -31,11 +43,9 @@ SUNAT_STATUS_FIELDS = frozenset(
 )
 
 
-def is_observed(state, condition):
-    """A taxpayer is observed when SUNAT does not say ACTIVO and HABIDO."""
-    if not state and not condition:
-        return False
-    return (state or "").strip().upper() != STATE_OK or (condition or "").strip().upper() != CONDITION_OK
+def _q(query, table=None, **params):
+    """``query`` with the check table (and the padrón ``table``) as identifiers."""
+    return SQL(query, check=SQL.identifier(CHECK_TABLE), padron=SQL.identifier(table or CHECK_TABLE), **params)
 
 
 def _sql_escape(column):
@@ -45,11 +55,6 @@ def _sql_escape(column):
         "replace(replace(replace(coalesce(%s, '-'), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')",
         SQL.identifier("c", column),
     )
-
-
-def _q(query, table=None, **params):
-    """``query`` with the check table (and the padrón ``table``) as identifiers."""
-    return SQL(query, check=SQL.identifier(CHECK_TABLE), padron=SQL.identifier(table or CHECK_TABLE), **params)
 
 
 def _markers(names):
@@ -131,7 +136,9 @@ class ResPartner(models.Model):
     @api.depends("sunat_taxpayer_state", "sunat_taxpayer_condition")
     def _compute_sunat_observed(self):
         for partner in self:
-            partner.sunat_observed = is_observed(partner.sunat_taxpayer_state, partner.sunat_taxpayer_condition)
+            partner.sunat_observed = sunat_status.is_observed(
+                partner.sunat_taxpayer_state, partner.sunat_taxpayer_condition
+            )
 
     @api.depends("sunat_status_date", "sunat_from_padron", "sunat_absent")
     def _compute_sunat_checked_on(self):
@@ -145,41 +152,49 @@ class ResPartner(models.Model):
                 checked = max(checked, last_load) if checked else last_load
             partner.sunat_checked_on = checked
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    # ------------------------------------------------------------------
+    # Pipeline steps (called by res_partner.py's create / write)
+    # ------------------------------------------------------------------
+    @api.model
+    def _sunat_create_vals(self, vals_list):
+        """Create step: the values without the SUNAT status, and the indexes
+        of the rows that sent one (their status is taken from the lookup's
+        cache once they exist, :meth:`_sunat_after_save`)."""
         if self.env.su:
-            return super().create(vals_list)
-        sent = [bool(SUNAT_STATUS_FIELDS.intersection(vals)) for vals in vals_list]
-        records = super().create([self._sunat_without_status(vals) for vals in vals_list])
-        looked_up = [record.id for record, was_sent in zip(records, sent, strict=True) if was_sent]
-        records.browse(looked_up)._sunat_record_lookups()
-        return records
+            return vals_list, []
+        sent = [index for index, vals in enumerate(vals_list) if SUNAT_STATUS_FIELDS.intersection(vals)]
+        if not sent:
+            return vals_list, sent
+        return [self._sunat_without_status(vals) for vals in vals_list], sent
 
-    def write(self, vals):
+    def _sunat_write_vals(self, vals):
+        """Write step: ``vals`` without the SUNAT status, plus the status
+        reset when the document number changes; and whether a status was
+        sent (recorded again from the lookup, :meth:`_sunat_after_save`)."""
         sent = not self.env.su and bool(SUNAT_STATUS_FIELDS.intersection(vals))
         vals = self._sunat_without_status(vals) if sent else vals
-        new_vat = dn.normalize(vals["vat"]) if isinstance(vals.get("vat"), str) else vals.get("vat")
-        if "vat" in vals and any(partner.vat and partner.vat != new_vat for partner in self):
-            # The status belongs to the old number.
-            vals = dict(vals, **self._sunat_reset_vals())
-        result = super().write(vals)
-        if sent:
-            self._sunat_record_lookups()
-        return result
+        if "vat" in vals:
+            new_vat = dn.normalize(vals["vat"]) if isinstance(vals["vat"], str) else vals["vat"]
+            if any(partner.vat and partner.vat != new_vat for partner in self):
+                # The status belongs to the old number.
+                vals = dict(vals, **self._sunat_reset_vals())
+        return vals, sent
+
+    def _sunat_after_save(self):
+        """Create / write step, after the ORM: record the status of the
+        lookups these partners were saved with."""
+        for partner in self:
+            partner._sunat_record_lookup(partner.customs_document_code, partner.vat)
 
     @api.model
     def _sunat_without_status(self, vals):
         """``vals`` without the SUNAT status: only the lookup and the padrón
         set it. A form saves what its lookup showed (force_save), which any
         RPC caller could forge; the status is taken again from the lookup's
-        own cached answer instead (_sunat_record_lookups)."""
+        own cached answer instead (:meth:`_sunat_after_save`)."""
         if self.env.su or not SUNAT_STATUS_FIELDS.intersection(vals):
             return vals
         return {name: value for name, value in vals.items() if name not in SUNAT_STATUS_FIELDS}
-
-    def _sunat_record_lookups(self):
-        for partner in self:
-            partner._sunat_record_lookup(partner.customs_document_code, partner.vat)
 
     @api.model
     def _sunat_reset_vals(self):
@@ -220,9 +235,14 @@ class ResPartner(models.Model):
             # A form being edited: saved with it (force_save in the views).
             self.update(vals)
         else:
+            previous = (self.sunat_taxpayer_state, self.sunat_taxpayer_condition)
             # Readonly fields: written as the system, after the caller's own
             # permission check (the lookup button needs the edit permission).
             self.sudo().write(vals)
+            if self.is_registered_customer and sunat_status.status_changed(
+                previous, (vals["sunat_taxpayer_state"], vals["sunat_taxpayer_condition"])
+            ):
+                self._customer_event("sunat_status_changed", previous={self.id: previous})
 
     def action_lookup_document(self):
         action = super().action_lookup_document()
@@ -303,7 +323,14 @@ class ResPartner(models.Model):
         ``table`` in set-based SQL: status written where it changed, a
         chatter note with before/after, an activity when a customer becomes
         observed (once), absent RUCs and differing master data flagged.
-        Name and address are never written here. Returns the summary dict."""
+        Name and address are never written here. Returns the summary dict.
+
+        The comparison and the status columns stay in SQL: one statement
+        for up to every customer (100,000 in a few seconds), where the ORM
+        would write row by row for minutes; the status is SUNAT's, readonly
+        and set by no user. What users and other addons see goes through the
+        ORM: the chatter notes (_message_log_batch), the activities and their
+        e-mails (activity_schedule) and the customer event."""
         cr = self.env.cr
         self.flush_model()
         self.env["mail.activity"].flush_model()
@@ -319,9 +346,7 @@ class ResPartner(models.Model):
         cr.execute(
             _q(
                 """CREATE TEMP TABLE %(check)s ON COMMIT DROP AS
-                SELECT *, found AND old_state IS NOT NULL
-                          AND (old_state IS DISTINCT FROM new_state
-                               OR old_condition IS DISTINCT FROM new_condition) AS changed
+                SELECT *, found AND %(changed)s AS changed
                   FROM (
                 SELECT p.id AS partner_id, p.name, p.user_id, p.sunat_source AS old_source,
                        p.sunat_taxpayer_state AS old_state, p.sunat_taxpayer_condition AS old_condition,
@@ -332,9 +357,7 @@ class ResPartner(models.Model):
                        s.ruc IS NOT NULL AS found,
                        nullif(s.taxpayer_state, '') AS new_state,
                        nullif(s.taxpayer_condition, '') AS new_condition,
-                       s.ruc IS NOT NULL
-                       AND (upper(coalesce(s.taxpayer_state, '')) <> %(state_ok)s
-                            OR upper(coalesce(s.taxpayer_condition, '')) <> %(condition_ok)s) AS observed,
+                       s.ruc IS NOT NULL AND %(observed)s AS observed,
                        s.ruc IS NOT NULL
                        AND (upper(btrim(p.name)) IS DISTINCT FROM upper(btrim(s.name))
                             OR (coalesce(s.street, '') <> ''
@@ -344,8 +367,16 @@ class ResPartner(models.Model):
                  WHERE p.is_registered_customer AND p.active AND p.vat IS NOT NULL
                    AND p.l10n_latam_identification_type_id = ANY(%(types)s)) AS compared""",
                 table,
-                state_ok=STATE_OK,
-                condition_ok=CONDITION_OK,
+                # The rule of tools/sunat_status.py, as SQL (tested against it).
+                observed=sunat_status.sql_is_observed(
+                    SQL.identifier("s", "taxpayer_state"), SQL.identifier("s", "taxpayer_condition")
+                ),
+                changed=sunat_status.sql_status_changed(
+                    SQL.identifier("old_state"),
+                    SQL.identifier("old_condition"),
+                    SQL.identifier("new_state"),
+                    SQL.identifier("new_condition"),
+                ),
                 types=ruc_types.ids,
             )
         )
@@ -383,8 +414,11 @@ class ResPartner(models.Model):
                 uid=uid,
             )
         )
-        self._sunat_post_change_notes(now)
-        self._sunat_schedule_observed_activities(now)
+        # The statuses were written behind the ORM's back: what the notes,
+        # the activities and the event subscribers read must be the new ones.
+        self.invalidate_model()
+        self._sunat_post_change_notes()
+        self._sunat_schedule_observed_activities()
         cr.execute(
             _q(
                 """SELECT count(*), count(*) FILTER (WHERE changed), count(*) FILTER (WHERE observed),
@@ -409,48 +443,113 @@ class ResPartner(models.Model):
         self.env["mail.activity"].invalidate_model()
         return summary
 
-    def _sunat_post_change_notes(self, now):
-        names = ("old_state", "new_state", "old_condition", "new_condition")
-        markers = _markers(names)
-        text = self.env._(
-            "SUNAT padrón check: taxpayer status %(old_state)s → %(new_state)s; "
-            "address condition %(old_condition)s → %(new_condition)s.",
-            **markers,
-        )
-        template = str(Markup("<p>%s</p>") % Markup(_sql_template(text, names)))
-        author = self.env.user.partner_id.id
+    def _sunat_post_change_notes(self):
+        """Chatter note (before → after) and the ``sunat_status_changed``
+        event for the customers whose status changed: through the ORM's
+        batch log (one INSERT for all notes), so the messages are ordinary
+        chatter messages. Only real changes are in this set: a few per load."""
         self.env.cr.execute(
             _q(
-                """INSERT INTO mail_message (model, res_id, record_name, message_type, subtype_id, body, author_id,
-                                          date, is_internal, create_uid, create_date, write_uid, write_date)
-                SELECT 'res.partner', c.partner_id, c.name, 'notification', %(subtype)s,
-                       format(%(template)s, %(old_state)s, %(new_state)s, %(old_condition)s, %(new_condition)s),
-                       %(author)s, %(now)s, true, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM %(check)s c WHERE c.changed""",
-                subtype=self.env.ref("mail.mt_note").id,
-                template=template,
-                old_state=_sql_escape("old_state"),
-                new_state=_sql_escape("new_state"),
-                old_condition=_sql_escape("old_condition"),
-                new_condition=_sql_escape("new_condition"),
-                author=author,
-                now=now,
-                uid=self.env.uid,
+                """SELECT partner_id, old_state, new_state, old_condition, new_condition
+                     FROM %(check)s WHERE changed ORDER BY partner_id"""
             )
         )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        bodies, previous = {}, {}
+        for partner_id, old_state, new_state, old_condition, new_condition in rows:
+            previous[partner_id] = (old_state, old_condition)
+            bodies[partner_id] = Markup("<p>%s</p>") % self.env._(
+                "SUNAT padrón check: taxpayer status %(old_state)s → %(new_state)s; "
+                "address condition %(old_condition)s → %(new_condition)s.",
+                old_state=old_state or "-",
+                new_state=new_state or "-",
+                old_condition=old_condition or "-",
+                new_condition=new_condition or "-",
+            )
+        partners = self.browse(list(bodies))
+        partners._message_log_batch(bodies=bodies, author_id=self.env.user.partner_id.id)
+        partners._customer_event("sunat_status_changed", previous=previous)
 
-    def _sunat_schedule_observed_activities(self, now):
+    def _sunat_schedule_observed_activities(self):
+        """An activity for the salesperson (or the alert user) of each
+        customer that becomes observed, through ``activity_schedule`` on the
+        batch (one create per responsible and status). One open activity per
+        customer: a second load with the same data, or a customer observed
+        again before the activity is done, adds none.
+
+        A responsible with one new activity gets Odoo's e-mail of an assigned
+        activity; with more (thousands after the first load), one e-mail
+        listing them (ACTIVITY_MAIL_LIMIT). Above ACTIVITY_ORM_LIMIT new
+        activities, they are inserted in SQL (:meth:`_sunat_insert_observed_activities`)."""
+        activity_type = self.env.ref("clientes_aduanas.mail_activity_type_sunat_observed")
+        self.env.cr.execute(
+            _q(
+                """SELECT c.partner_id, c.new_state, c.new_condition, coalesce(u.id, %(fallback)s)
+                     FROM %(check)s c
+                     LEFT JOIN res_users u ON u.id = c.user_id AND u.active
+                    WHERE c.observed AND NOT c.was_observed
+                      AND NOT EXISTS (SELECT 1 FROM mail_activity a
+                                       WHERE a.res_model = 'res.partner' AND a.res_id = c.partner_id
+                                         AND a.activity_type_id = %(type)s AND a.active IS NOT FALSE)
+                    ORDER BY c.partner_id""",
+                type=activity_type.id,
+                fallback=self._sunat_alert_user_id(),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if len(rows) > ACTIVITY_ORM_LIMIT:
+            activities_by_user = self._sunat_insert_observed_activities([row[0] for row in rows])
+            for user_id, activities in activities_by_user.items():
+                if user_id != self.env.uid:
+                    self._sunat_notify_activity_digest(self.env["res.users"].browse(user_id), activities)
+            return
+        groups = defaultdict(list)
+        for partner_id, state, condition, user_id in rows:
+            groups[user_id, state, condition].append(partner_id)
+        # mail.activity reads each record's display name on its own: read
+        # them for the whole batch first (one query, not one per customer).
+        self.browse([pid for partner_ids in groups.values() for pid in partner_ids]).mapped("display_name")
+        activities_by_user = defaultdict(lambda: self.env["mail.activity"])
+        quick = self.with_context(mail_activity_quick_update=True)
+        for (user_id, state, condition), partner_ids in groups.items():
+            note = Markup("<p>%s</p>") % self.env._(
+                "SUNAT now reports this customer as %(state)s / %(condition)s (not ACTIVO / HABIDO): "
+                "check its invoices and detracciones before new operations.",
+                state=state or "-",
+                condition=condition or "-",
+            )
+            activities_by_user[user_id] |= quick.browse(partner_ids).activity_schedule(
+                "clientes_aduanas.mail_activity_type_sunat_observed",
+                summary=activity_type.summary or activity_type.name,
+                note=note,
+                user_id=user_id,
+            )
+        for user_id, activities in activities_by_user.items():
+            if user_id == self.env.uid:
+                continue  # As Odoo: no e-mail for an activity one assigns oneself.
+            if len(activities) <= ACTIVITY_MAIL_LIMIT:
+                activities.action_notify()
+            else:
+                self._sunat_notify_activity_digest(self.env["res.users"].browse(user_id), activities)
+
+    @api.model
+    def _sunat_insert_observed_activities(self, partner_ids):
+        """The activities of many customers at once, in one INSERT (see
+        ACTIVITY_ORM_LIMIT); the responsible users get the digest e-mail but
+        are not made followers of each customer. Returns the activities by
+        user id."""
         activity_type = self.env.ref("clientes_aduanas.mail_activity_type_sunat_observed")
         names = ("state", "condition")
-        markers = _markers(names)
         text = self.env._(
             "SUNAT now reports this customer as %(state)s / %(condition)s (not ACTIVO / HABIDO): "
             "check its invoices and detracciones before new operations.",
-            **markers,
+            **_markers(names),
         )
         template = str(Markup("<p>%s</p>") % Markup(_sql_template(text, names)))
-        # One open activity per customer: a second load with the same data,
-        # or a customer observed again before the activity is done, adds none.
+        now = fields.Datetime.now()
+        self.env["mail.activity"].flush_model()
         self.env.cr.execute(
             _q(
                 """INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, summary,
@@ -462,10 +561,8 @@ class ResPartner(models.Model):
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM %(check)s c
                   LEFT JOIN res_users u ON u.id = c.user_id AND u.active
-                 WHERE c.observed AND NOT c.was_observed
-                   AND NOT EXISTS (SELECT 1 FROM mail_activity a
-                                    WHERE a.res_model = 'res.partner' AND a.res_id = c.partner_id
-                                      AND a.activity_type_id = %(type)s AND a.active IS NOT FALSE)""",
+                 WHERE c.partner_id = ANY(%(ids)s)
+             RETURNING id, user_id""",
                 model=self.env["ir.model"]._get_id("res.partner"),
                 type=activity_type.id,
                 summary=activity_type.summary or activity_type.name,
@@ -476,5 +573,32 @@ class ResPartner(models.Model):
                 fallback=self._sunat_alert_user_id(),
                 uid=self.env.uid,
                 now=now,
+                ids=partner_ids,
             )
+        )
+        by_user = defaultdict(list)
+        for activity_id, user_id in self.env.cr.fetchall():
+            by_user[user_id].append(activity_id)
+        self.env["mail.activity"].invalidate_model()
+        return {user_id: self.env["mail.activity"].browse(ids) for user_id, ids in by_user.items()}
+
+    @api.model
+    def _sunat_notify_activity_digest(self, user, activities):
+        """One e-mail to ``user`` for many new activities of one load."""
+        shown = activities[:ACTIVITY_MAIL_NAMES].mapped("res_name")
+        names = Markup("").join(Markup("<li>%s</li>") % name for name in shown)
+        self.env["mail.thread"].sudo().message_notify(
+            partner_ids=user.partner_id.ids,
+            subject=self.env._("SUNAT padrón check: %(count)s customers now observed", count=len(activities)),
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                self.env._(
+                    "SUNAT no longer reports %(count)s of your customers as ACTIVO / HABIDO: an activity "
+                    '"%(type)s" was scheduled for each of them (see your activities).',
+                    count=len(activities),
+                    type=activities[:1].activity_type_id.name,
+                ),
+                names,
+            ),
+            email_layout_xmlid="mail.mail_notification_light",
         )

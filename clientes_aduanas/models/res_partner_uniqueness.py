@@ -302,10 +302,17 @@ class ResPartner(models.Model):
     # Unique violations (another transaction won the race)
     # ------------------------------------------------------------------
     @contextlib.contextmanager
-    def _customer_unique_guard(self, vals_list, registered_vals=None, exclude_ids=()):
+    def _customer_unique_guard(self, vals_list, registered_vals=None, exclude_ids=(), ordinary=False):
         """Run a create/write; a unique index it hits becomes a clear
-        message. A savepoint only when the values can hit one."""
-        if not any(UNIQUE_INDEX_FIELDS.intersection(vals) for vals in vals_list):
+        message. A savepoint only when the values can hit one: for
+        ``ordinary`` partners (not registered customers, not becoming one)
+        only the operations-contact index can be hit, the key indexes hold
+        registered customers only."""
+        if ordinary:
+            can_hit = self._customer_may_hit_operations_contact_index(vals_list)
+        else:
+            can_hit = any(UNIQUE_INDEX_FIELDS.intersection(vals) for vals in vals_list)
+        if not can_hit:
             yield
             return
         try:
@@ -313,6 +320,17 @@ class ResPartner(models.Model):
                 yield
         except (pg_errors.UniqueViolation, pg_errors.ExclusionViolation) as exc:
             self._raise_friendly_unique_violation(exc, registered_vals, exclude_ids)
+
+    def _customer_may_hit_operations_contact_index(self, vals_list):
+        """Whether creating (``self`` empty) or writing ``vals_list`` on
+        ordinary partners may hit the one index they can: a second main
+        operations contact of one customer."""
+        for vals in vals_list:
+            if vals.get("is_operations_contact"):
+                return True
+            if self and ("parent_id" in vals or vals.get("active")) and any(self.mapped("is_operations_contact")):
+                return True
+        return False
 
     def _committed_duplicate_name(self, field_name, vals_list, exclude_ids=()):
         """Name of the customer another transaction has just committed with

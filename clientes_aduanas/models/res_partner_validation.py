@@ -47,11 +47,6 @@ class ResPartner(models.Model):
         return self.env._("The %(type)s number is not valid.", **p)
 
     @api.model
-    def _normalize_whatsapp(self, number, country_code):
-        """E.164 form of ``number`` (kept for callers of earlier versions)."""
-        return ch.normalize_phone(number, country_code)
-
-    @api.model
     def _customer_country(self, vals, country=None):
         """The customer's country from ``vals``, else ``country``, else the
         document type's."""
@@ -189,8 +184,8 @@ class ResPartner(models.Model):
         code = id_type.customs_document_code
         if vals.get("vat"):
             vals["vat"] = dn.key(code, vals["vat"]) or vals["vat"]
-        if code == dn.PE_RUC and "is_company" not in vals and "company_type" not in vals and vals.get("vat"):
-            inferred = dn.ruc_company_type(vals["vat"])
+        if "is_company" not in vals and "company_type" not in vals:
+            inferred = dn.document_company_type(code, vals.get("vat"))
             if inferred:
                 vals["is_company"] = inferred == "company"
         for field_name in ("email", "billing_email"):
@@ -362,8 +357,7 @@ class ResPartner(models.Model):
                     "message": self._document_error_message(err, self.l10n_latam_identification_type_id.name),
                 }
             }
-        if code == dn.PE_RUC:
-            self.company_type = dn.ruc_company_type(self.vat) or self.company_type
+        self.company_type = dn.document_company_type(code, self.vat) or self.company_type
         # A person with RUC 10 + DNI + check digit is one customer, whichever
         # document was registered first: point at the existing one.
         if code == dn.PE_RUC and dn.ruc_to_dni(self.vat):

@@ -1,5 +1,4 @@
 from odoo import api, models
-from odoo.exceptions import ValidationError
 
 
 class SaleOrder(models.Model):
@@ -31,19 +30,8 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     @api.constrains("partner_id", "company_id")
     def _check_registered_customer_required(self):
-        # Off by default: installing the addon on a live database changes
-        # nothing. Suspended customers are refused whatever the setting.
         for order in self:
-            if (
-                order.company_id.require_registered_customer
-                and not order.partner_id.commercial_partner_id.is_registered_customer
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(name)s is not a registered customer; this company only quotes to registered customers.",
-                        name=order.partner_id.display_name,
-                    )
-                )
+            order.partner_id._check_registered_customer_required(order.company_id, "quote")
 
     # A quotation for a customer observed by SUNAT: warned here; refused (company
     # setting) by res.partner._check_can_be_used_in_operation.

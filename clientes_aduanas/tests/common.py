@@ -1,9 +1,18 @@
+import base64
+import tempfile
 import threading
 import time
 
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user
+
+from ..tools import document_number as dn
+
+
+def _ruc(body):
+    """A valid RUC for the 10 first digits ``body``."""
+    return body + dn.pe_ruc.calc_check_digit(body)
 
 
 class CustomerDataMixin:
@@ -21,6 +30,13 @@ class CustomerDataMixin:
         cls.type_hn_identity = cls.IdType._get_by_document_code("hn_identity")
         cls.state_lima = cls.env.ref("base.state_pe_15")
         cls.state_cortes = cls.env.ref("base.state_hn_cr")
+
+    @classmethod
+    def _setup_spanish(cls):
+        """An es_PE environment (``cls.es``) reading the addon's es.po."""
+        cls.env["res.lang"]._activate_lang("es_PE")
+        cls.env["ir.module.module"]._load_module_terms(["clientes_aduanas"], ["es_PE"], overwrite=True)
+        cls.es = cls.env(context=dict(cls.env.context, lang="es_PE"))
 
     @classmethod
     def _pe_vals(cls, **overrides):
@@ -113,3 +129,73 @@ class ClientesAduanasCase(CustomerDataMixin, TransactionCase):
                 env1["res.partner"].with_context(active_test=False).search(cleanup_domain).unlink()
                 cr1.commit()
         return outcome
+
+
+class CustomsCase(ClientesAduanasCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, mail_notrack=False))
+        cls.customer = cls._create_customer(
+            name="Aduanas Cliente S.A.C.",
+            notification_emails="ops@cliente.example.pe, jefe@cliente.example.pe",
+            notification_whatsapp="+51987654321",
+            lang="es_PE",
+        )
+        cls.ops_contact = cls.env["res.partner"].create(
+            {"name": "Operaciones", "parent_id": cls.customer.id, "is_operations_contact": True}
+        )
+        cls.other_contact = cls.env["res.partner"].create({"name": "Otro", "parent_id": cls.customer.id})
+        cls.product = cls.env["product.product"].create({"name": "Agenciamiento", "list_price": 300})
+
+    @classmethod
+    def _file(cls, **vals):
+        return cls.env["customs.file"].create({"partner_id": cls.customer.id, "operation_type": "import", **vals})
+
+    def _set_raw(self, partner, **values):
+        """Store values bypassing the partner validation: legacy data or an
+        import made before the checks existed."""
+        for column, value in values.items():
+            self.env.cr.execute(f"UPDATE res_partner SET {column} = %s WHERE id = %s", [value, partner.id])
+        partner.invalidate_recordset(list(values))
+
+    def _mails(self, record):
+        return self.env["mail.mail"].search([("model", "=", "customs.file"), ("res_id", "=", record.id)])
+
+
+class ImportCase(ClientesAduanasCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        group = "clientes_aduanas.clientes_aduanas_group_%s"
+        # Create + edit without being a manager: what importing needs.
+        cls.user_importer = new_test_user(cls.env, login="ca_importer", groups=f"{group % 'create'},{group % 'edit'}")
+        cls.user_importer2 = new_test_user(cls.env, login="ca_importer2", groups=f"{group % 'create'},{group % 'edit'}")
+
+    def _wizard(self, data, filename="clientes.xlsx", user=None, **vals):
+        Wizard = self.env["customer.import.wizard"].with_user(user or self.user_importer)
+        return Wizard.create({"file": base64.b64encode(data), "filename": filename, **vals})
+
+    def _refusal(self, data, filename="clientes.xlsx"):
+        wizard = self._wizard(data, filename)
+        with self.assertRaises(UserError) as ctx:
+            wizard.action_preview()
+        return str(ctx.exception)
+
+    def _analyse(self, wizard):
+        """Every row of the wizard's file, analysed by the import engine."""
+        return wizard.env["customer.import.engine"]._analyse(wizard._source())
+
+    def _by_email(self, email):
+        return self.env["res.partner"].with_context(active_test=False).search([("email", "=", email)])
+
+
+class PadronCase(ClientesAduanasCase):
+    """The offline provider and a padrón directory of the test's own."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.provider = cls.env.ref("clientes_aduanas.lookup_provider_padron")
+        cls.directory = tempfile.mkdtemp()
+        cls.env["ir.config_parameter"].set_param("clientes_aduanas.padron_directory", cls.directory)

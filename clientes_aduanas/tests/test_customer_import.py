@@ -1,7 +1,6 @@
 import base64
 import datetime
 import io
-import json
 import re
 import zipfile
 
@@ -9,13 +8,11 @@ import openpyxl
 from stdnum.pe import ruc
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
-
-from odoo.addons.queue_job.job import Job
+from odoo.tests import Form, tagged
 
 from ..tools import customer_schema as schema
 from ..tools import customer_spreadsheet as sheet
-from .common import ClientesAduanasCase
+from .common import ImportCase
 
 HEADERS = [column.header for column in schema.CUSTOMER_COLUMNS]
 CONTACT_HEADERS = [column.header for column in schema.CONTACT_COLUMNS]
@@ -80,33 +77,6 @@ def make_csv(rows, delimiter=",", encoding="utf-8", bom=False, headers=HEADERS):
     lines = [delimiter.join(headers)] + [delimiter.join("" if v is None else str(v) for v in row) for row in rows]
     data = "\r\n".join(lines).encode(encoding)
     return (b"\xef\xbb\xbf" + data) if bom else data
-
-
-class ImportCase(ClientesAduanasCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        group = "clientes_aduanas.clientes_aduanas_group_%s"
-        # Create + edit without being a manager: what importing needs.
-        cls.user_importer = new_test_user(cls.env, login="ca_importer", groups=f"{group % 'create'},{group % 'edit'}")
-        cls.user_importer2 = new_test_user(cls.env, login="ca_importer2", groups=f"{group % 'create'},{group % 'edit'}")
-
-    def _wizard(self, data, filename="clientes.xlsx", user=None, **vals):
-        Wizard = self.env["customer.import.wizard"].with_user(user or self.user_importer)
-        return Wizard.create({"file": base64.b64encode(data), "filename": filename, **vals})
-
-    def _refusal(self, data, filename="clientes.xlsx"):
-        wizard = self._wizard(data, filename)
-        with self.assertRaises(UserError) as ctx:
-            wizard.action_preview()
-        return str(ctx.exception)
-
-    def _analyse(self, wizard):
-        """Every row of the wizard's file, analysed by the import engine."""
-        return wizard.env["customer.import.engine"]._analyse(wizard._source())
-
-    def _by_email(self, email):
-        return self.env["res.partner"].with_context(active_test=False).search([("email", "=", email)])
 
 
 @tagged("post_install", "-at_install")
@@ -517,104 +487,3 @@ class TestCustomerImport(ImportCase):
         self.assertEqual(wizard.state, "upload")
         wizard.action_import()
         self.assertEqual(wizard.result_created, 1)
-
-
-@tagged("post_install", "-at_install")
-class TestCustomerImportBackground(ImportCase):
-    def _big_file(self, count=5, contacts=True, prefix="bg"):
-        rows = [
-            customer_row(vat=ruc_number(70000000 + i), email=f"{prefix}{i}@import.example.pe", name=f"Fondo {i}")
-            for i in range(count)
-        ]
-        contact_rows = [contact_row(customer_vat=rows[0][1], name="Contacto Fondo")] if contacts else []
-        return rows, make_xlsx(rows, contact_rows)
-
-    def _queued(self, exclude=()):
-        return self.env["queue.job"].search(
-            [("model_name", "in", ("customer.import.job", "customer.import.job.chunk")), ("id", "not in", exclude)],
-            order="id",
-        )
-
-    def _run_jobs(self, queued):
-        """What the job runner does: each job once its dependencies are done."""
-        done, pending = set(), list(queued)
-        while pending:
-            ready = [q for q in pending if set(q.dependencies.get("depends_on", [])) <= done]
-            self.assertTrue(ready, "a cycle in the jobs' dependencies")
-            for queued_job in ready:
-                Job.load(self.env, queued_job.uuid).perform()
-                done.add(queued_job.uuid)
-                pending.remove(queued_job)
-
-    def test_background_import_with_queue_job(self):
-        rows, data = self._big_file()
-        wizard = self._wizard(data).with_context(customer_import_background_threshold=3)
-        wizard.action_import()
-        job = wizard.job_id
-        self.assertTrue(job)
-        self.assertEqual((job.state, job.total_rows, job.progress), ("running", 6, 0.0))
-        self.assertFalse(self.env["res.partner"].search([("email", "=like", "bg%@import.example.pe")]))
-        queued = self._queued()
-        by_kind = {q.records.kind if q.model_name == "customer.import.job.chunk" else "end": q for q in queued}
-        self.assertEqual(len(queued), 3)
-        self.assertFalse(by_kind["customers"].dependencies["depends_on"])
-        self.assertEqual(by_kind["contacts"].dependencies["depends_on"], [by_kind["customers"].uuid])
-        self.assertEqual(by_kind["end"].dependencies["depends_on"], [by_kind["contacts"].uuid])
-        self.assertTrue(all(q.user_id == self.user_importer for q in queued), "jobs run as the importing user")
-        self._run_jobs(queued)
-        job.invalidate_recordset()
-        self.assertEqual(job.state, "done")
-        self.assertEqual((job.created_count, job.contact_count, job.progress), (5, 1, 100.0))
-        self.assertTrue(job.message_ids.filtered(lambda m: "5 created" in (m.body or "")), "the user is notified")
-        parent = self.env["res.partner"].search([("vat", "=", rows[0][1])])
-        self.assertEqual(parent.child_ids.name, "Contacto Fondo")
-
-    def test_background_runs_synchronously_without_delay(self):
-        _rows, data = self._big_file(count=4, contacts=False, prefix="sync")
-        wizard = self._wizard(data).with_context(customer_import_background_threshold=2, queue_job__no_delay=True)
-        wizard.action_import()
-        self.assertEqual((wizard.job_id.state, wizard.job_id.created_count), ("done", 4))
-
-    def test_background_failed_chunk_is_reported_and_retried(self):
-        """Between the check and its chunk's turn, another user registered
-        the same e-mail: the chunk fails and says why, the contacts of its
-        customers are reported (not dropped), the import ends with errors;
-        once the conflict is solved, retrying imports the rest."""
-        rows, data = self._big_file(count=4)
-        wizard = self._wizard(data).with_context(customer_import_background_threshold=2)
-        wizard.action_import()
-        job = wizard.job_id
-        intruder = self._create_customer(vat=ruc_number(123), email="bg2@import.example.pe", name="Llegó antes")
-        self._run_jobs(self._queued())
-        job.invalidate_recordset()
-        self.assertEqual(job.state, "failed")
-        customers_chunk, contacts_chunk = job.chunk_ids
-        self.assertEqual(customers_chunk.state, "failed")
-        self.assertIn("Llegó antes", customers_chunk.error)
-        self.assertIn("Rows 2 to 5", customers_chunk.error)
-        self.assertEqual(contacts_chunk.state, "failed")
-        self.assertIn("rows 2", contacts_chunk.error)
-        self.assertEqual(job.failed_rows, 5)
-        self.assertEqual(self.env["res.partner"].search([("email", "=like", "bg%@import.example.pe")]), intruder)
-        self.assertTrue(job.message_ids.filtered(lambda m: "5 rows failed" in (m.body or "")))
-        # Solved: the intruder changes e-mail; retry.
-        intruder.email = "antes@import.example.pe"
-        before = self._queued().ids
-        job.with_user(self.user_importer).action_retry_failed()
-        self.assertEqual(job.state, "running")
-        self._run_jobs(self._queued(exclude=before))
-        job.invalidate_recordset()
-        self.assertEqual((job.state, job.created_count, job.contact_count, job.failed_rows), ("done", 4, 1, 0))
-
-    def test_background_job_security(self):
-        _rows, data = self._big_file(count=3, contacts=False, prefix="sec")
-        wizard = self._wizard(data).with_context(customer_import_background_threshold=2)
-        wizard.action_import()
-        job = wizard.job_id
-        chunk = job.chunk_ids.with_user(self.user_importer)
-        self.assertTrue(chunk.payload, "the owner can read the progress and rows")
-        with self.assertRaises(AccessError):
-            chunk.write({"payload": json.dumps([{"row": 2, "vals": {"name": "x"}, "partner_id": False}])})
-        other = self.env["customer.import.job"].with_user(self.user_importer2).search([])
-        self.assertFalse(other, "another user does not see this import")
-        self.assertIn(job, self.env["customer.import.job"].with_user(self.user_manager).search([]))

@@ -2,101 +2,10 @@
 what a suspended customer can no longer do (at the depth where it happens)."""
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
 
-from ..hooks import uninstall_hook
-from ..models.document_lookup_provider import RATE_TABLE
-from ..tools import document_number as dn
-from ..tools.sunat_padron import CURRENT, SLOTS, STAGING
-from .common import ClientesAduanasCase
-
-
-def _ruc(body):
-    return body + dn.pe_ruc.calc_check_digit(body)
-
-
-@tagged("post_install", "-at_install")
-class TestMasterDataAndContactPermissions(ClientesAduanasCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.customer = cls._create_customer(name="Contactos S.A.C.", child_ids=[Command.create({"name": "Ana"})])
-        cls.contact = cls.customer.child_ids
-
-    def test_unregistering_needs_delete_and_no_operations(self):
-        """Reproduction: a user with only Customers: Edit un-registered a
-        customer with a quotation, then deleted both."""
-        self.env["sale.order"].create({"partner_id": self.customer.id})
-        with self.assertRaises(AccessError):
-            self.customer.with_user(self.user_edit).write({"is_registered_customer": False})
-        with self.assertRaises(UserError) as ctx:
-            self.customer.with_user(self.user_delete).write({"is_registered_customer": False})
-        self.assertIn("cannot be deleted because it has 1 quotations", str(ctx.exception))
-        self.assertTrue(self.customer.is_registered_customer)
-
-    def test_unregistering_without_operations(self):
-        self.customer.with_user(self.user_delete).write({"is_registered_customer": False})
-        self.assertFalse(self.customer.is_registered_customer)
-        self.assertFalse(self.customer.customer_email_key)
-
-    def test_every_field_is_master_data_but_bookkeeping(self):
-        master = {"ref": "X-1", "website": "https://permisos.example.pe", "comment": "nota", "function": "Gerente"}
-        for field_name, value in master.items():
-            with self.subTest(field=field_name), self.assertRaises(AccessError):
-                self.customer.with_user(self.user_create).write({field_name: value})
-        self.customer.with_user(self.user_create).write({"customer_rank": 3})
-        self.customer.with_user(self.user_create).message_post(body="Nota")
-        self.customer.with_user(self.user_edit).write({"ref": "X-1"})
-        self.assertEqual(self.customer.ref, "X-1")
-
-    def test_contacts_need_edit(self):
-        Partner = self.env["res.partner"]
-        for user in (self.user_plain, self.user_create, self.user_view):
-            with self.subTest(user=user.login):
-                with self.assertRaises(AccessError):
-                    Partner.with_user(user).create({"name": "Nuevo", "parent_id": self.customer.id})
-                with self.assertRaises(AccessError):
-                    self.contact.with_user(user).write({"phone": "+51 1 000"})
-                with self.assertRaises(AccessError):
-                    self.contact.with_user(user).write({"is_operations_contact": True})
-                with self.assertRaises(AccessError):
-                    self.contact.with_user(user).unlink()
-        outsider = Partner.create({"name": "Externo"})
-        with self.assertRaises(AccessError):
-            outsider.with_user(self.user_create).write({"parent_id": self.customer.id})
-        with self.assertRaises(AccessError):
-            self.contact.with_user(self.user_create).write({"parent_id": outsider.id})
-        editor = Partner.with_user(self.user_edit)
-        new = editor.create({"name": "Nuevo", "parent_id": self.customer.id})
-        new.write({"is_operations_contact": True})
-        outsider.with_user(self.user_edit).write({"parent_id": self.customer.id})
-        new.unlink()
-        self.assertEqual(self.customer.child_ids, self.contact | outsider)
-
-    def test_suspension_fields_only_through_suspend(self):
-        with self.assertRaises(UserError):
-            self.customer.write({"suspension_reason": "Por RPC"})
-        with self.assertRaises(UserError):
-            self.customer.write({"suspended_by_id": self.env.uid})
-
-    def test_document_change_refused_with_posted_invoices(self):
-        product = self.env["product.product"].create({"name": "Servicio", "list_price": 100})
-        move = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.customer.id,
-                "invoice_line_ids": [Command.create({"product_id": product.id, "price_unit": 100})],
-            }
-        )
-        move.action_post()
-        with self.assertRaises(UserError) as ctx:
-            self.customer.write({"vat": _ruc("2065000001")})
-        self.assertIn("cannot change", str(ctx.exception))
-        with self.assertRaises(UserError):
-            self.customer.write({"l10n_latam_identification_type_id": self.type_dni.id, "vat": "45678912"})
-        self.customer.write({"phone": "+51 1 7778888"})
+from .common import ClientesAduanasCase, _ruc
 
 
 @tagged("post_install", "-at_install")
@@ -212,103 +121,161 @@ class TestSuspendedCustomerOperations(ClientesAduanasCase):
 
 
 @tagged("post_install", "-at_install")
-class TestConfidentiality(ClientesAduanasCase):
+class TestCustomerLifecycle(ClientesAduanasCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer = cls._create_customer(
-            name="Reservado S.A.C.", notification_emails="ops@x.pe", customer_description="Cliente clave"
-        )
-        cls.salesman = new_test_user(cls.env, login="ca_conf_sales", groups="sales_team.group_sale_salesman")
-        cls.accountant = new_test_user(cls.env, login="ca_conf_acc", groups="account.group_account_invoice")
+        cls.customer = cls._create_customer(name="Lifecycle S.A.C.")
+        cls.contact = cls.env["res.partner"].create({"name": "Contact", "parent_id": cls.customer.id})
+        cls.product = cls.env["product.product"].create({"name": "Customs brokerage", "list_price": 100})
 
-    def test_customer_fields_need_view(self):
-        for field_name in ("notification_emails", "customer_description", "suspension_reason"):
-            with self.subTest(field=field_name), self.assertRaises(AccessError):
-                self.customer.with_user(self.user_plain).read([field_name])
-        self.assertEqual(self.customer.with_user(self.user_view).notification_emails, "ops@x.pe")
+    def test_suspend_hides_and_blocks_new_documents(self):
+        wizard = Form(self.env["customer.suspend.wizard"].with_context(default_partner_ids=self.customer.ids))
+        wizard.reason = "Facturas impagas"
+        wizard.save().action_confirm()
+        self.assertEqual(self.customer.customer_state, "suspended")
+        self.assertFalse(self.customer.active)
+        self.assertEqual(self.customer.suspension_reason, "Facturas impagas")
+        self.assertEqual(self.customer.suspended_by_id, self.env.user)
+        self.assertNotIn(self.customer, self.env["res.partner"].search([("name", "ilike", "Lifecycle")]))
+        self.assertNotIn(self.customer.id, [i for i, _n in self.env["res.partner"].name_search("Lifecycle")])
+        messages = self.customer.with_context(active_test=False).message_ids.mapped("body")
+        self.assertTrue(any("Facturas impagas" in body for body in messages))
+        # Even when the id is passed straight (RPC, import) — also through a contact.
+        for partner in (self.customer, self.contact):
+            with self.subTest(partner=partner.name):
+                with self.assertRaises(UserError) as ctx:
+                    self.env["sale.order"].create({"partner_id": partner.id})
+                self.assertIn("suspended", str(ctx.exception))
+                with self.assertRaises(UserError):
+                    self.env["account.move"].create({"move_type": "out_invoice", "partner_id": partner.id})
 
-    def test_odoo_flows_without_customer_permissions(self):
-        with Form(self.env["sale.order"].with_user(self.salesman)) as order_form:
-            order_form.partner_id = self.customer
-        order_form.record.action_confirm()
-        self.assertEqual(order_form.record.state, "sale")
-        product = self.env["product.product"].create({"name": "Servicio", "list_price": 10})
-        with Form(
-            self.env["account.move"].with_user(self.accountant).with_context(default_move_type="out_invoice")
-        ) as move_form:
-            move_form.partner_id = self.customer
-            with move_form.invoice_line_ids.new() as line:
-                line.product_id = product
-        move_form.record.action_post()
-        self.assertEqual(move_form.record.state, "posted")
-        partner_form = Form(self.customer.with_user(self.user_plain))
-        self.assertEqual(partner_form.name, "Reservado S.A.C.")
+    def test_reactivate(self):
+        self.customer._suspend("Temporal")
+        self.customer.action_reactivate()
+        self.assertTrue(self.customer.active)
+        self.assertEqual(self.customer.customer_state, "active")
+        self.assertFalse(self.customer.suspension_reason)
+        order = self.env["sale.order"].create({"partner_id": self.customer.id})
+        self.assertEqual(order.partner_id, self.customer)
 
-    def test_lookup_settings_validated_on_save(self):
-        Provider = self.env["document.lookup.provider"]
-        base = {"name": "Prueba", "kind": "http_json", "base_url": "http://127.0.0.1:1"}
-        for vals, says in (
-            ({"ruc_path": "/ruc/{numero}"}, "must be a path"),
-            ({"ruc_path": "/ruc/{number"}, "must be a path"),
-            ({"ruc_path": "/ruc/{number}", "body_template": '{"ruc": {number}'}, "body template"),
-            ({"ruc_mapping": '{"name": 5}'}, "dotted path"),
-            ({"ruc_mapping": '{"name": '}, "not valid JSON"),
-        ):
-            with self.subTest(vals=vals), self.assertRaises(ValidationError) as ctx:
-                Provider.create({**base, **vals})
-            self.assertIn(says, str(ctx.exception))
+    def test_history_survives_suspension(self):
+        order = self.env["sale.order"].create({"partner_id": self.customer.id})
+        self.customer._suspend("Cierre")
+        order.note = "still editable"
+        self.assertEqual(order.partner_id, self.customer)
 
-    def test_malformed_saved_settings_reach_the_user_as_a_message(self):
-        provider = self.env["document.lookup.provider"].create(
-            {
-                "name": "Rota",
-                "kind": "http_json",
-                "base_url": "http://127.0.0.1:1",
-                "ruc_path": "/ruc/{number}",
-                "ruc_mapping": '{"name": "razonSocial"}',
-                "document_type_ids": [Command.set(self.type_ruc.ids)],
-                "sequence": 0,
-            }
-        )
-        # Stored by an earlier version that did not check it.
-        self.env.cr.execute("UPDATE document_lookup_provider SET ruc_path = '/ruc/{x}' WHERE id = %s", [provider.id])
-        provider.invalidate_recordset()
-        self.env["document.lookup.provider"].search([("id", "!=", provider.id)]).write({"active": False})
-        with self.assertRaises(UserError) as ctx:
-            self.env["document.lookup.provider"]._lookup("pe_ruc", "20512345671")
-        self.assertIn("malformed", str(ctx.exception))
+    def test_delete_without_history(self):
+        customer = self._create_customer(vat=_ruc("2080000001"), email="delete@example.pe")
+        customer.unlink()
+        self.assertFalse(customer.exists())
+
+    def test_delete_refused_with_each_kind_of_history(self):
+        makers = {
+            "quotations": lambda p: self.env["sale.order"].create({"partner_id": p.id}),
+            "invoices": lambda p: self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": p.id,
+                    "invoice_line_ids": [Command.create({"product_id": self.product.id, "price_unit": 10})],
+                }
+            ),
+            "payments": lambda p: self.env["account.payment"].create(
+                {"partner_id": p.id, "amount": 50, "payment_type": "inbound", "partner_type": "customer"}
+            ),
+        }
+        for index, (label, make) in enumerate(makers.items()):
+            with self.subTest(history=label):
+                customer = self._create_customer(vat=_ruc(f"208000010{index}"), email=f"h{index}@example.pe")
+                contact = self.env["res.partner"].create({"name": "Child", "parent_id": customer.id})
+                make(contact)  # documents of a contact belong to the customer
+                with self.assertRaises(UserError) as ctx:
+                    customer.unlink()
+                self.assertIn(label, str(ctx.exception))
+                self.assertIn("Suspend", str(ctx.exception))
+                self.assertTrue(customer.exists())
 
 
 @tagged("post_install", "-at_install")
-class TestUninstallHook(ClientesAduanasCase):
-    def _exists(self, name):
-        self.env.cr.execute("SELECT to_regclass(%s)", [name])
-        return self.env.cr.fetchone()[0] is not None
+class TestCustomerDelete(ClientesAduanasCase):
+    """Spec 004: "Eliminar: solo disponible si no tiene expedientes,
+    cotizaciones ni facturas"; spec 000: suspend instead."""
 
-    def test_hook_keeps_document_types_and_drops_our_tables(self):
-        IdType = self.env["l10n_latam.identification.type"]
-        customer = self._hn_vals()
-        customer = self.env["res.partner"].create(customer)
-        owned = self.env["ir.model.data"].search([("module", "=", "clientes_aduanas"), ("model", "=", IdType._name)])
-        self.assertTrue(owned, "the addon creates the Honduran types")
-        type_ids = owned.mapped("res_id")
-        self.assertTrue(self._exists("res_partner_lower_email_idx"))
-        ours = (*SLOTS.values(), CURRENT, STAGING, "clientes_aduanas_sunat_padron", RATE_TABLE)
-        for table in ours:
-            self.env.cr.execute(SQL("CREATE TABLE IF NOT EXISTS %s (key varchar)", SQL.identifier(table)))
-        with self.env.cr.savepoint():
-            uninstall_hook(self.env)
-            self.assertFalse(
-                self.env["ir.model.data"].search([("module", "=", "clientes_aduanas"), ("model", "=", IdType._name)])
-            )
-            self.assertEqual(IdType.browse(type_ids).exists().ids, type_ids)
-            self.assertEqual(customer.l10n_latam_identification_type_id, self.type_rtn)
-            for name in (
-                *ours,
-                "res_partner_lower_email_idx",
-                "res_partner_email_normalized_idx",
-            ):
-                self.assertFalse(self._exists(name), name)
-            # Odoo keeps working on the partners it knows.
-            self.env["res.partner"].search([("email", "=ilike", "ventas@sula.example.hn")])
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls._create_customer(name="Borrable S.A.C.")
+        cls.contact = cls.env["res.partner"].create({"name": "Contacto Uno", "parent_id": cls.customer.id})
+        cls.idle_contact = cls.env["res.partner"].create({"name": "Contacto Dos", "parent_id": cls.customer.id})
+
+    def test_customs_file_of_a_contact_blocks_the_customer(self):
+        self.env["customs.file"].create({"partner_id": self.contact.id, "operation_type": "import"})
+        with self.assertRaises(UserError) as ctx:
+            self.customer.unlink()
+        message = str(ctx.exception)
+        self.assertIn("Borrable S.A.C. cannot be deleted because it has 1 customs files", message)
+        self.assertIn("Suspend the customer instead", message)
+        self.assertTrue(self.customer.exists())
+
+    def test_message_lists_every_kind_of_history(self):
+        product = self.env["product.product"].create({"name": "Agenciamiento", "list_price": 10})
+        self.env["sale.order"].create({"partner_id": self.customer.id})
+        self.env["sale.order"].create({"partner_id": self.contact.id})
+        self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [Command.create({"product_id": product.id, "price_unit": 10})],
+            }
+        )
+        self.env["customs.file"].create({"partner_id": self.customer.id, "operation_type": "export"})
+        with self.assertRaises(UserError) as ctx:
+            self.customer.unlink()
+        self.assertIn("2 quotations/sale orders, 1 invoices, 1 customs files", str(ctx.exception))
+
+    def test_suspended_customer_keeps_the_protection(self):
+        self.env["sale.order"].create({"partner_id": self.customer.id})
+        self.customer._suspend("Cierre")
+        with self.assertRaises(UserError):
+            self.customer.unlink()
+
+    def test_contacts(self):
+        self.env["sale.order"].create({"partner_id": self.contact.id})
+        # A contact without documents of its own can go, even though the
+        # customer has history...
+        self.idle_contact.unlink()
+        self.assertFalse(self.idle_contact.exists())
+        # ...one with documents cannot.
+        with self.assertRaises(UserError) as ctx:
+            self.contact.unlink()
+        self.assertIn("Contact Borrable S.A.C., Contacto Uno cannot be deleted", str(ctx.exception))
+
+    def test_customer_without_history_and_its_contacts_are_deleted(self):
+        customer = self._create_customer(name="Sin Historia", vat=_ruc("2081000001"), email="sh@example.pe")
+        self.env["res.partner"].create({"name": "C", "parent_id": customer.id})
+        customer.unlink()
+        self.assertFalse(customer.exists())
+
+    def test_ordinary_partners_are_not_governed(self):
+        ordinary = self.env["res.partner"].create({"name": "Ordinary"})
+        self.env["sale.order"].create({"partner_id": ordinary.id})
+        # Odoo's own rules apply to them (the database refuses), not ours.
+        self.assertIsNone(ordinary._unlink_except_customer_with_operations())
+
+    def test_history_check_does_not_grow_with_the_number_of_customers(self):
+        others = self.env["res.partner"]
+        for i in range(5):
+            others |= self._create_customer(name=f"Otro {i}", vat=_ruc(f"208100001{i}"), email=f"o{i}@example.pe")
+            self.env["res.partner"].create({"name": f"Contacto {i}", "parent_id": others[-1].id})
+        self.env["sale.order"].create({"partner_id": self.contact.id})
+
+        def queries(partners):
+            partners._customer_operation_counts()  # warm the caches
+            start = self.cr.sql_log_count
+            counts = partners._customer_operation_counts()
+            return self.cr.sql_log_count - start, counts
+
+        one, _counts = queries(self.customer)
+        six, counts = queries(self.customer | others)
+        self.assertEqual(one, six)
+        self.assertEqual(counts, {self.customer.id: {"quotations/sale orders": 1}})

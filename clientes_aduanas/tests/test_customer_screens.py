@@ -5,12 +5,7 @@ from odoo.tests import Form, tagged
 from odoo.tools import convert_file
 from odoo.tools.safe_eval import safe_eval
 
-from ..tools import document_number as dn
-from .common import ClientesAduanasCase
-
-
-def _ruc(body):
-    return body + dn.pe_ruc.calc_check_digit(body)
+from .common import ClientesAduanasCase, _ruc
 
 
 @tagged("post_install", "-at_install")
@@ -193,3 +188,68 @@ class TestCustomerDemoData(ClientesAduanasCase):
                 self.assertFalse(errors)
         self.assertTrue(customers.child_ids.filtered("is_operations_contact"))
         self.assertGreaterEqual(len(customers.filtered(lambda c: c.country_id.code == "HN")), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerForm(ClientesAduanasCase):
+    def test_form_onchange_normalises_and_infers_person_type(self):
+        form = Form(
+            self.env["res.partner"].with_context(default_is_registered_customer=True),
+            view="clientes_aduanas.res_partner_view_form_customer",
+        )
+        form.name = "Persona Natural"
+        form.l10n_latam_identification_type_id = self.type_ruc
+        form.vat = "10-45678912-4"
+        self.assertEqual(form.vat, "10456789124")
+        self.assertEqual(form.company_type, "person")
+        form.street = "Calle 1"
+        form.email = "pn@example.pe"
+        form.phone = "+51 999 888 777"
+        partner = form.save()
+        self.assertEqual(partner.ruc_dni, "45678912")
+
+    def test_form_ruc_of_registered_dni_warns(self):
+        self._create_customer(
+            name="Juan Pérez",
+            l10n_latam_identification_type_id=self.type_dni.id,
+            vat="45678912",
+            email="jp@example.pe",
+        )
+        partner = self.env["res.partner"].new(
+            {
+                "is_registered_customer": True,
+                "l10n_latam_identification_type_id": self.type_ruc.id,
+                "vat": "10456789124",
+            }
+        )
+        result = partner._onchange_customer_document()
+        self.assertIn("Juan Pérez", result["warning"]["message"])
+
+    def test_form_honduras_requires_department(self):
+        form = Form(
+            self.env["res.partner"].with_context(default_is_registered_customer=True),
+            view="clientes_aduanas.res_partner_view_form_customer",
+        )
+        form.name = "Sula"
+        form.l10n_latam_identification_type_id = self.type_rtn
+        form.vat = "05019012345678"
+        form.street = "Barrio"
+        form.email = "s@example.hn"
+        form.phone = "+504 2550 1111"
+        form.country_id = self.hn
+        with self.assertRaises(AssertionError):
+            form.save()  # city and department are required in the view for Honduras
+        form.city = "San Pedro Sula"
+        form.state_id = self.state_cortes
+        self.assertEqual(form.save().state_id.code, "CR")
+
+    def test_honduran_departments(self):
+        states = self.env["res.country.state"].search([("country_id", "=", self.hn.id)])
+        self.assertEqual(
+            sorted(states.mapped("code")),
+            sorted("AT CH CL CM CP CR EP FM GD IN IB LP LE OC OL SB VA YO".split()),
+        )
+        self.assertEqual(self.env.ref("base.state_hn_fm").name, "Francisco Morazán")
+        # Adopting again creates nothing new.
+        self.env["res.country.state"]._ensure_country_states(self.hn.id, [("AT", "Atlántida")])
+        self.assertEqual(self.env["res.country.state"].search_count([("country_id", "=", self.hn.id)]), 18)

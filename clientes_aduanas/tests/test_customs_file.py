@@ -5,39 +5,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import ClientesAduanasCase
-
-
-class CustomsCase(ClientesAduanasCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, mail_notrack=False))
-        cls.customer = cls._create_customer(
-            name="Aduanas Cliente S.A.C.",
-            notification_emails="ops@cliente.example.pe, jefe@cliente.example.pe",
-            notification_whatsapp="+51987654321",
-            lang="es_PE",
-        )
-        cls.ops_contact = cls.env["res.partner"].create(
-            {"name": "Operaciones", "parent_id": cls.customer.id, "is_operations_contact": True}
-        )
-        cls.other_contact = cls.env["res.partner"].create({"name": "Otro", "parent_id": cls.customer.id})
-        cls.product = cls.env["product.product"].create({"name": "Agenciamiento", "list_price": 300})
-
-    @classmethod
-    def _file(cls, **vals):
-        return cls.env["customs.file"].create({"partner_id": cls.customer.id, "operation_type": "import", **vals})
-
-    def _set_raw(self, partner, **values):
-        """Store values bypassing the partner validation: legacy data or an
-        import made before the checks existed."""
-        for column, value in values.items():
-            self.env.cr.execute(f"UPDATE res_partner SET {column} = %s WHERE id = %s", [value, partner.id])
-        partner.invalidate_recordset(list(values))
-
-    def _mails(self, record):
-        return self.env["mail.mail"].search([("model", "=", "customs.file"), ("res_id", "=", record.id)])
+from .common import CustomsCase
 
 
 @tagged("post_install", "-at_install")
@@ -323,51 +291,3 @@ class TestCompanySetting(CustomsCase):
         settings = self.env["res.config.settings"].create({"require_registered_customer": True})
         settings.execute()
         self.assertTrue(self.env.company.require_registered_customer)
-
-
-@tagged("post_install", "-at_install")
-class TestCustomsFileSpanish(CustomsCase):
-    """What a Spanish-speaking customer and user read (es_PE, from i18n/es.po)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["res.lang"]._activate_lang("es_PE")
-        cls.env["ir.module.module"]._load_module_terms(["clientes_aduanas"], ["es_PE"], overwrite=True)
-        cls.es = cls.env(context=dict(cls.env.context, lang="es_PE"))
-
-    def test_customer_notifications_in_spanish(self):
-        record = self._file()
-        record.action_start()
-        mail = self._mails(record)
-        self.assertEqual(mail.subject, f"Expediente {record.name}: En proceso")
-        self.assertIn("cambió al estado", mail.body_html)
-        self.assertIn("En proceso", mail.body_html)
-        message = record.with_context(lang="es_PE")._get_whatsapp_message()
-        self.assertEqual(
-            message, f"{record.company_id.name}: su expediente {record.name} (-) está ahora en estado En proceso."
-        )
-        note = record.message_ids.filtered(lambda m: "wa.me" in (m.body or ""))
-        self.assertIn(quote(message), note.body)
-
-    def test_messages_and_labels_in_spanish(self):
-        record = self._file().with_env(self.es)
-        with self.assertRaises(UserError) as ctx:
-            record.action_close()
-        self.assertEqual(
-            str(ctx.exception),
-            f"El expediente {record.name} no se puede cerrar: sus mercancías nunca tuvieron despacho/levante.",
-        )
-        History = self.es["customs.operation.history"]
-        kinds = dict(History._fields["kind"]._description_selection(self.es))
-        self.assertEqual(kinds["customs_file"], "Expediente")
-        self.assertEqual(kinds["quotation"], "Cotización / Pedido de venta")
-        file_states = dict(History._fields["file_state"]._description_selection(self.es))
-        self.assertEqual(file_states["released"], "Despachado / Levante")
-        quotation_states = dict(History._fields["quotation_state"]._description_selection(self.es))
-        self.assertEqual(
-            [quotation_states[key] for key in ("pending", "accepted", "rejected")],
-            ["Pendiente", "Aceptada", "Rechazada"],
-        )
-        action = self.customer.with_env(self.es).action_view_operation_history()
-        self.assertEqual(action["display_name"], "Historial de operaciones: Aduanas Cliente S.A.C.")

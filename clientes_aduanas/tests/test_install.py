@@ -1,6 +1,9 @@
 from odoo.tests import tagged
-from odoo.tools import convert_file
+from odoo.tools import SQL, convert_file
 
+from ..hooks import uninstall_hook
+from ..models.document_lookup_provider import RATE_TABLE
+from ..tools.sunat_padron import CURRENT, SLOTS, STAGING
 from .common import ClientesAduanasCase
 
 
@@ -57,3 +60,37 @@ class TestDemoData(ClientesAduanasCase):
         self.assertEqual(self.env.ref("clientes_aduanas.partner_demo_caribe").state_id.code, "CR")
         self.assertEqual(andinas.customs_file_count, 2)
         self.assertTrue(self.env.ref("clientes_aduanas.customs_file_demo_caribe_export").name.startswith("EXP/"))
+
+
+@tagged("post_install", "-at_install")
+class TestUninstallHook(ClientesAduanasCase):
+    def _exists(self, name):
+        self.env.cr.execute("SELECT to_regclass(%s)", [name])
+        return self.env.cr.fetchone()[0] is not None
+
+    def test_hook_keeps_document_types_and_drops_our_tables(self):
+        IdType = self.env["l10n_latam.identification.type"]
+        customer = self._hn_vals()
+        customer = self.env["res.partner"].create(customer)
+        owned = self.env["ir.model.data"].search([("module", "=", "clientes_aduanas"), ("model", "=", IdType._name)])
+        self.assertTrue(owned, "the addon creates the Honduran types")
+        type_ids = owned.mapped("res_id")
+        self.assertTrue(self._exists("res_partner_lower_email_idx"))
+        ours = (*SLOTS.values(), CURRENT, STAGING, RATE_TABLE)
+        for table in ours:
+            self.env.cr.execute(SQL("CREATE TABLE IF NOT EXISTS %s (key varchar)", SQL.identifier(table)))
+        with self.env.cr.savepoint():
+            uninstall_hook(self.env)
+            self.assertFalse(
+                self.env["ir.model.data"].search([("module", "=", "clientes_aduanas"), ("model", "=", IdType._name)])
+            )
+            self.assertEqual(IdType.browse(type_ids).exists().ids, type_ids)
+            self.assertEqual(customer.l10n_latam_identification_type_id, self.type_rtn)
+            for name in (
+                *ours,
+                "res_partner_lower_email_idx",
+                "res_partner_email_normalized_idx",
+            ):
+                self.assertFalse(self._exists(name), name)
+            # Odoo keeps working on the partners it knows.
+            self.env["res.partner"].search([("email", "=ilike", "ventas@sula.example.hn")])

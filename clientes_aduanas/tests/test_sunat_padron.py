@@ -1,6 +1,5 @@
 import base64
 import os
-import tempfile
 import zipfile
 
 from odoo.exceptions import UserError
@@ -8,7 +7,7 @@ from odoo.tests import Form, tagged
 
 from ..tools import document_number as dn
 from ..tools import sunat_padron
-from .common import ClientesAduanasCase
+from .common import PadronCase
 
 HEADER = (
     "RUC|NOMBRE O RAZÓN SOCIAL|ESTADO DEL CONTRIBUYENTE|CONDICIÓN DE DOMICILIO|UBIGEO|TIPO DE VÍA|NOMBRE DE VÍA|"
@@ -33,17 +32,6 @@ def padron_bytes():
     data += b"20607654329|CAF\x81 MAL|ACTIVO|HABIDO|150101|-|-|-|-|-|-|-|-|-|-|\r\n"
     data += "20601234565|PEÑA & MUÑOZ S.A.C.|ACTIVO|HABIDO|150101|-|-|-|-|-|-|-|-|-|-|\r\n".encode()
     return data
-
-
-class PadronCase(ClientesAduanasCase):
-    """The offline provider and a padrón directory of the test's own."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.provider = cls.env.ref("clientes_aduanas.lookup_provider_padron")
-        cls.directory = tempfile.mkdtemp()
-        cls.env["ir.config_parameter"].set_param("clientes_aduanas.padron_directory", cls.directory)
 
 
 @tagged("post_install", "-at_install")

@@ -45,7 +45,6 @@ class Column(NamedTuple):
     max_length: int | None = None
     synonyms: tuple = ()
     note: str = ""
-    master_data: bool = True
 
 
 # Other headers users give each column in their own sheets: the two
@@ -141,15 +140,15 @@ CUSTOMER_COLUMNS = _described(
 # Columns an export adds; an import of that export ignores them.
 EXPORT_COLUMNS = (
     Column("customer_state", "Estado", "customer_state", EXPORT_ONLY),
-    Column("customs_file_count", "Número de expedientes", None, EXPORT_ONLY, master_data=False),
-    Column("last_operation_date", "Última operación", None, EXPORT_ONLY, master_data=False),
-    Column("total_invoiced", "Total facturado", None, EXPORT_ONLY, master_data=False),
+    Column("customs_file_count", "Número de expedientes", None, EXPORT_ONLY),
+    Column("last_operation_date", "Última operación", None, EXPORT_ONLY),
+    Column("total_invoiced", "Total facturado", None, EXPORT_ONLY),
 )
 # CSV has no second sheet: a CSV export lists each customer's contacts in
 # one readable cell (the contacts themselves travel in their own CSV).
-CONTACT_SUMMARY = Column("contacts", "Contactos", None, EXPORT_ONLY, master_data=False)
+CONTACT_SUMMARY = Column("contacts", "Contactos", None, EXPORT_ONLY)
 # The rejected-rows file adds this column; uploading it again is allowed.
-ERRORS = Column("errors", "Errores", None, EXPORT_ONLY, master_data=False)
+ERRORS = Column("errors", "Errores", None, EXPORT_ONLY)
 IGNORED_COLUMNS = (*EXPORT_COLUMNS, CONTACT_SUMMARY, ERRORS)
 
 CONTACT_SYNONYMS = {
@@ -175,13 +174,6 @@ CONTACT_COLUMNS = _described(
     ),
     CONTACT_SYNONYMS,
     CONTACT_NOTES,
-)
-
-# Fields of a registered customer that are master data: every column that
-# fills a field, plus what a sheet does not carry but the form does.
-MASTER_DATA_FIELDS = frozenset(
-    {column.field for column in (*CUSTOMER_COLUMNS, *EXPORT_COLUMNS) if column.field and column.master_data}
-    | {"company_type", "street2", "zip", "is_registered_customer", "active"}
 )
 
 

@@ -151,6 +151,15 @@ def ruc_company_type(number):
     return RUC_PREFIX_COMPANY_TYPE.get(normalize(number)[:2])
 
 
+def document_company_type(code, number):
+    """``person``/``company`` a document implies, else None: the one rule
+    deriving the person type from a document (a RUC's prefix; other
+    documents say nothing)."""
+    if code != PE_RUC or not number:
+        return None
+    return ruc_company_type(number)
+
+
 def ruc_to_dni(number):
     """The DNI inside a natural person's RUC (prefix 10), else None."""
     number = normalize(number)

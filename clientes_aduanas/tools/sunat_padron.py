@@ -170,7 +170,6 @@ def open_padron(path):
 def _q(query, target=None):
     """Compose ``query`` with the table names as SQL identifiers."""
     return sql.SQL(query).format(
-        table=sql.Identifier(TABLE),
         staging=sql.Identifier(STAGING),
         current=sql.Identifier(CURRENT),
         slot_a=sql.Identifier(SLOTS["a"]),
@@ -197,15 +196,6 @@ def create_table(cr):
     rewritten, so they never wait, and a lookup sees either the old data or
     the new, never an empty table (a table dropped and renamed in a
     transaction is empty for a snapshot older than that transaction)."""
-    cr.execute("SELECT 1 FROM pg_class WHERE relname = %s AND relkind = 'r'", [TABLE])
-    if cr.fetchone():
-        # A padrón loaded by an earlier version: it becomes the first slot.
-        cr.execute(_q("ALTER TABLE {table} RENAME TO {slot_a}"))
-        cr.execute(
-            sql.SQL("ALTER INDEX IF EXISTS {} RENAME TO {}").format(
-                sql.Identifier(TABLE + "_pkey"), sql.Identifier(SLOTS["a"] + "_pkey")
-            )
-        )
     for slot in SLOTS:
         cr.execute(_q("CREATE TABLE IF NOT EXISTS {target} " + _COLUMNS, slot))
     cr.execute(

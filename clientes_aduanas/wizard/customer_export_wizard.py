@@ -59,7 +59,7 @@ class CustomerExportWizard(models.TransientModel):
         return self.env["res.partner"].browse(ids).exists()
 
     def _customers(self):
-        if not self.env.user.has_group("clientes_aduanas.clientes_aduanas_group_view"):
+        if not self.env["res.partner"]._customer_has_permission("view"):
             raise AccessError(self.env._("Exporting customers needs the View customers permission."))
         customers = self.partner_ids.filtered("is_registered_customer")
         if not customers:

@@ -94,11 +94,8 @@ class CustomerImportWizard(models.TransientModel):
     # Permissions: importing is creating and editing customers
     # ------------------------------------------------------------------
     def _check_import_rights(self):
-        user = self.env.user
-        if not (
-            user.has_group("clientes_aduanas.clientes_aduanas_group_create")
-            and user.has_group("clientes_aduanas.clientes_aduanas_group_edit")
-        ):
+        Partner = self.env["res.partner"]
+        if not (Partner._customer_has_permission("create") and Partner._customer_has_permission("write")):
             raise AccessError(self.env._("Importing customers needs the Create and Edit customer permissions."))
 
     # ------------------------------------------------------------------

@@ -1,13 +1,126 @@
+"""The customer rules: documents per type, required data per country,
+e-mails and notification lists, governed document types, consistency of
+what is stored."""
+
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from ..models.res_partner import PREVALIDATED
 from ..tools import document_number as dn
-from .common import ClientesAduanasCase
+from .common import ClientesAduanasCase, _ruc
 
 
-def _ruc(body):
-    return body + dn.pe_ruc.calc_check_digit(body)
+@tagged("post_install", "-at_install")
+class TestCustomerRules(ClientesAduanasCase):
+    def test_valid_peruvian_and_honduran_customers(self):
+        pe = self._create_customer(vat="20-512345-671")
+        self.assertEqual(pe.vat, "20512345671", "the number is normalised before saving")
+        self.assertEqual(pe.company_type, "company", "RUC prefix 20 is a legal entity")
+        hn = self.env["res.partner"].create(self._hn_vals())
+        self.assertTrue(hn.is_registered_customer)
+        self.assertEqual(hn.customer_state, "active")
+
+    def test_ruc_prefix_10_is_a_natural_person_and_exposes_dni(self):
+        partner = self._create_customer(vat=_ruc("1045678912"), name="María Quispe")
+        self.assertEqual(partner.company_type, "person")
+        self.assertEqual(partner.ruc_dni, "45678912")
+
+    def test_invalid_documents_are_refused(self):
+        cases = [
+            (self.type_ruc, "20512345670", "check digit"),
+            (self.type_ruc, "2051234567", "11 digits"),
+            (self.type_ruc, "2051234567A", "only digits"),
+            (self.type_ruc, "", "required"),
+            (self.type_dni, "1234567", "8 digits"),
+            (self.type_rtn, "0501901234567", "14 digits"),
+            (self.type_hn_identity, "2001199012345", "department code"),
+        ]
+        for id_type, vat, fragment in cases:
+            with self.subTest(type=id_type.name, vat=vat):
+                with self.assertRaises(ValidationError) as ctx:
+                    self._create_customer(l10n_latam_identification_type_id=id_type.id, vat=vat)
+                self.assertIn(fragment, str(ctx.exception))
+
+    def test_required_fields_per_country(self):
+        for field_name in ("name", "street", "email", "phone", "l10n_latam_identification_type_id"):
+            with self.subTest(field=field_name), self.assertRaises(ValidationError):
+                self._create_customer(**{field_name: False})
+        # Peru does not require city or department; Honduras does.
+        self._create_customer(city=False, state_id=False)
+        for field_name in ("city", "state_id"):
+            with self.subTest(field=field_name), self.assertRaises(ValidationError) as ctx:
+                self.env["res.partner"].create(self._hn_vals(**{field_name: False}))
+            self.assertIn("Honduras", str(ctx.exception))
+
+    def test_validate_vals_lists_every_error(self):
+        _vals, errors = self.env["res.partner"]._customer_validate_vals(
+            {
+                "l10n_latam_identification_type_id": self.type_ruc.id,
+                "vat": "123",
+                "email": "not-an-email",
+                "notification_emails": "ok@example.com, wrong@",
+                "notification_whatsapp": "+51987654321, 12",
+            }
+        )
+        fields_in_error = [field for field, _message in errors]
+        for field_name in ("name", "street", "phone", "vat", "email", "notification_emails", "notification_whatsapp"):
+            self.assertIn(field_name, fields_in_error)
+        messages = " ".join(message for _field, message in errors)
+        self.assertIn("wrong@", messages, "the bad list item is named")
+        self.assertIn("12", messages)
+
+    def test_notification_lists_are_normalised(self):
+        partner = self._create_customer(
+            notification_emails=" Ops@Example.COM ;boss@example.com",
+            notification_whatsapp="987 654 321, +51 912-345-678",
+        )
+        self.assertEqual(partner.notification_emails, "ops@example.com, boss@example.com")
+        self.assertEqual(partner.notification_whatsapp, "+51987654321, +51912345678")
+        with self.assertRaises(ValidationError) as ctx:
+            partner.notification_whatsapp = "+51987654321, abc"
+        self.assertIn("abc", str(ctx.exception))
+
+    def test_ordinary_partners_are_not_governed(self):
+        # No document, no e-mail, duplicates: Odoo's own flows keep working.
+        Partner = self.env["res.partner"]
+        a = Partner.create({"name": "Walk-in", "email": "same@example.com"})
+        b = Partner.create({"name": "Walk-in 2", "email": "same@example.com"})
+        self.assertFalse(a.is_registered_customer or b.is_registered_customer)
+        self._create_customer(email="other@example.com")
+
+    def test_operations_contact_unique(self):
+        customer = self._create_customer()
+        self.env["res.partner"].create(
+            {"name": "Ops 1", "parent_id": customer.id, "is_operations_contact": True, "type": "contact"}
+        )
+        with self.assertRaises(ValidationError):
+            self.env["res.partner"].create(
+                {"name": "Ops 2", "parent_id": customer.id, "is_operations_contact": True, "type": "contact"}
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestBillingEmail(ClientesAduanasCase):
+    def test_invoice_mail_goes_to_billing_email(self):
+        customer = self._create_customer(billing_email="facturas@lima.example.pe")
+        product = self.env["product.product"].create({"name": "Servicio", "list_price": 100})
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_line_ids": [Command.create({"product_id": product.id, "price_unit": 100})],
+            }
+        )
+        move.action_post()
+        template = self.env.ref("account.email_template_edi_invoice")
+        partners = self.env["account.move.send"]._get_default_mail_partner_ids(move, template, "en_US")
+        self.assertEqual(partners.mapped("email"), ["facturas@lima.example.pe"])
+        self.assertEqual(partners.parent_id, customer)
+        # Without a billing e-mail, Odoo's default recipient stays.
+        customer.billing_email = False
+        partners = self.env["account.move.send"]._get_default_mail_partner_ids(move, template, "en_US")
+        self.assertEqual(partners, customer)
 
 
 @tagged("post_install", "-at_install")
@@ -277,14 +390,45 @@ class TestCustomerConsistency(ClientesAduanasCase):
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentDocument(ClientesAduanasCase):
-    def test_concurrent_transactions_same_document(self):
-        """Same document, different e-mails, two transactions: the document
-        index refuses the second, whose user reads the first one's name."""
-        vals_1 = self._pe_vals(vat=_ruc("2071000001"), email="doc1@example.pe", name="Race Doc 1")
-        vals_2 = self._pe_vals(vat=_ruc("2071000001"), email="doc2@example.pe", name="Race Doc 2")
-        outcome = self._race_two_registrations(vals_1, vals_2, [("vat", "=", vals_1["vat"])])
-        self.assertFalse(outcome.get("created"), "both transactions registered the same document")
-        self.assertEqual(
-            outcome.get("error"), "A customer with this document type and number already exists: Race Doc 1"
+class TestGovernedDocumentTypes(ClientesAduanasCase):
+    def test_generic_vat_type_refused_for_a_registered_customer(self):
+        """Reproduction: a Honduran customer with Odoo's "VAT" type and the
+        number abc saved."""
+        vat_type = self.env.ref("l10n_latam_base.it_vat")
+        with self.assertRaises(ValidationError) as ctx:
+            self.env["res.partner"].create(self._hn_vals(l10n_latam_identification_type_id=vat_type.id, vat="abc"))
+        self.assertIn("has no validation rule", str(ctx.exception))
+        _vals, errors = self.env["res.partner"]._customer_validate_vals(
+            self._hn_vals(l10n_latam_identification_type_id=vat_type.id)
         )
+        self.assertIn("l10n_latam_identification_type_id", [field for field, _message in errors])
+
+    def test_length_bounds_hold_on_the_form_and_rpc(self):
+        """The import's bounds are the customer rules' own: a 300-character
+        name is refused from the form and by RPC, and nothing is written."""
+        with self.assertRaises(ValidationError) as ctx:
+            self.env["res.partner"].create(self._pe_vals(name="N" * 300))
+        self.assertIn("At most 250 characters", str(ctx.exception))
+        customer = self._create_customer()
+        with self.assertRaises(ValidationError):
+            customer.write({"street": "Av. " + "x" * 300})
+        self.assertEqual(customer.street, "Av. Arequipa 100")
+        form = Form(self.env["res.partner"].with_context(default_is_registered_customer=True))
+        form.name = "Exacto " + "n" * 243
+        self.assertEqual(len(form.name), 250, "at the bound: accepted")
+
+    def test_default_type_follows_the_country(self):
+        IdType = self.env["l10n_latam.identification.type"]
+        self.assertEqual(IdType._customer_default_for_country(self.pe), self.type_ruc)
+        self.assertEqual(IdType._customer_default_for_country(self.hn), self.type_rtn)
+        self.assertTrue(IdType.search(IdType._customer_governed_domain()) >= self.type_ruc | self.type_rtn)
+        self.assertNotIn(self.env.ref("l10n_latam_base.it_vat"), IdType.search(IdType._customer_governed_domain()))
+        form = Form(
+            self.env["res.partner"].with_context(default_is_registered_customer=True),
+            view="clientes_aduanas.res_partner_view_form_customer",
+        )
+        self.assertTrue(form.l10n_latam_identification_type_id.customs_document_code)
+        form.country_id = self.hn
+        self.assertEqual(form.l10n_latam_identification_type_id, self.type_rtn)
+        form.country_id = self.pe
+        self.assertEqual(form.l10n_latam_identification_type_id, self.type_ruc)
