@@ -9,6 +9,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .res_partner import VIEW_GROUP
+
 # Days before the expiry the customer's responsible is warned.
 EXPIRY_NOTICE_DAYS = 30
 
@@ -120,7 +122,9 @@ class ResPartner(models.Model):
     # Split by concern on purpose (see res_partner.py).
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
-    customer_document_ids = fields.One2many("res.partner.customer.document", "partner_id", string="Documents")
+    customer_document_ids = fields.One2many(
+        "res.partner.customer.document", "partner_id", string="Documents", groups=VIEW_GROUP
+    )
 
     def _missing_customer_documents(self):
         """Names of the required document types the commercial partner has no
