@@ -1,7 +1,7 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import WhatsappCase, trap_jobs
+from .common import NUMBER_1, WhatsappCase, trap_jobs
 
 
 @tagged("post_install", "-at_install")
@@ -55,3 +55,13 @@ class TestWhatsappReviewMerge(WhatsappCase):
             wizard.action_send()
         trap.assert_jobs_count(0)
         self.assertFalse(self.Message.search([("account_id", "=", other_account.id)]))
+
+    def test_opt_out_numbers_hidden_without_view(self):
+        """The opt-out field lists numbers of the notification list: the
+        same users that cannot read the list cannot read it."""
+        self.env["phone.blacklist"]._add([NUMBER_1])
+        self.assertEqual(self.customer.with_user(self.user_view).whatsapp_blacklisted, NUMBER_1)
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.user_plain).read(["whatsapp_blacklisted"])
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.user_plain).read(["notification_whatsapp"])
