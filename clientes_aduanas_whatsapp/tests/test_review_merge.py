@@ -1,5 +1,6 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import NUMBER_1, WhatsappCase, trap_jobs
 
@@ -65,3 +66,73 @@ class TestWhatsappReviewMerge(WhatsappCase):
             self.customer.with_user(self.user_plain).read(["whatsapp_blacklisted"])
         with self.assertRaises(AccessError):
             self.customer.with_user(self.user_plain).read(["notification_whatsapp"])
+
+
+@tagged("post_install", "-at_install")
+class TestWhatsappDocumentCompany(WhatsappCase):
+    """Each company's WhatsApp settings for its own documents, whichever
+    company the user works in (as for the addon's other company settings)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a = cls.env.company
+        cls.company_b = cls.env["res.company"].create({"name": "Agencia Norte SAC", "country_id": cls.pe.id})
+        cls.env["account.chart.template"].try_loading(
+            cls.company_a.chart_template or "generic_coa", cls.company_b, install_demo=False
+        )
+        cls.account_b = cls.account.copy(
+            {"name": "Agencia Norte", "company_id": cls.company_b.id, "token": cls.account.token}
+        )
+        cls.account_b.action_sync_templates()
+        by_name = {t.name: t for t in cls.account_b.template_ids}
+        cls.account_b.write(
+            {
+                "state_template_id": by_name["estado_expediente"].id,
+                "notify_invoices": True,
+                "invoice_template_id": by_name["factura_emitida"].id,
+                "invoice_template_params": "customer_name, invoice_number, invoice_amount",
+            }
+        )
+        cls.user = new_test_user(
+            cls.env,
+            login="ca_wa_two_companies",
+            groups="clientes_aduanas.clientes_aduanas_group_manager,account.group_account_manager",
+            company_id=cls.company_a.id,
+            company_ids=[Command.set((cls.company_a | cls.company_b).ids)],
+        )
+        cls.env_ab = cls.env(
+            user=cls.user, context=dict(cls.env.context, allowed_company_ids=(cls.company_a | cls.company_b).ids)
+        )
+        cls.product = cls.env["product.product"].create({"name": "Agenciamiento", "list_price": 10})
+
+    def _invoice(self, company):
+        return self.env_ab["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "company_id": company.id,
+                "invoice_line_ids": [Command.create({"product_id": self.product.id, "price_unit": 10})],
+            }
+        )
+
+    def test_invoice_setting_of_the_invoices_company(self):
+        # Company A, the user's current one, does not notify invoices.
+        self.assertEqual(self.env_ab.company, self.company_a)
+        self.assertFalse(self.account.notify_invoices)
+        invoice_b, invoice_a = self._invoice(self.company_b), self._invoice(self.company_a)
+        with trap_jobs() as trap:
+            (invoice_a | invoice_b).action_post()
+            trap.assert_jobs_count(2)
+        messages = self.Message.search([("move_id", "in", (invoice_a | invoice_b).ids)])
+        self.assertEqual(messages.move_id, invoice_b)
+        self.assertEqual(messages.account_id, self.account_b)
+
+    def test_state_change_uses_the_files_company_account(self):
+        record = self.env_ab["customs.file"].create(
+            {"partner_id": self.customer.id, "operation_type": "import", "company_id": self.company_b.id}
+        )
+        with trap_jobs() as trap:
+            record.action_start()
+            trap.assert_jobs_count(2)
+        self.assertEqual(self._messages(record).account_id, self.account_b)
