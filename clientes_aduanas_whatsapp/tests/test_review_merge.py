@@ -1,8 +1,11 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
-from .common import NUMBER_1, WhatsappCase, trap_jobs
+from odoo.addons.clientes_aduanas.tests.common import CustomerDataMixin
+
+from .common import NUMBER_1, WhatsappCase, WhatsappSetupMixin, trap_jobs
 
 
 @tagged("post_install", "-at_install")
@@ -136,3 +139,27 @@ class TestWhatsappDocumentCompany(WhatsappCase):
             record.action_start()
             trap.assert_jobs_count(2)
         self.assertEqual(self._messages(record).account_id, self.account_b)
+
+
+@tagged("post_install", "-at_install", "clientes_aduanas_http")
+class TestWhatsappReviewHttp(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
+    """A forged header or token with non-ASCII characters is refused like
+    any wrong one (403), not answered with a server error."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_customer_data()
+        cls._start_fake_graph()
+        cls.account = cls._setup_whatsapp(cls.env)
+
+    @mute_logger("odoo.addons.clientes_aduanas_whatsapp.controllers.main")
+    def test_non_ascii_signature_and_token_refused(self):
+        response = self.url_open(
+            "/whatsapp/webhook",
+            data=b'{"entry": []}',
+            headers={"Content-Type": "application/json", "X-Hub-Signature-256": "sha256=\xe9t\xe9"},
+        )
+        self.assertEqual(response.status_code, 403)
+        response = self.url_open("/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=%C3%A9t%C3%A9&hub.challenge=42")
+        self.assertEqual(response.status_code, 403)
