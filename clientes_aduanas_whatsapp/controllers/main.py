@@ -17,7 +17,9 @@ def valid_signature(secret, body, header):
     if not (secret and header and header.startswith("sha256=")):
         return False
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(header[len("sha256=") :], expected)
+    # As bytes: compare_digest raises on a str with non-ASCII characters,
+    # which a forged header may carry.
+    return hmac.compare_digest(header[len("sha256=") :].encode(), expected.encode())
 
 
 class WhatsappWebhook(http.Controller):
@@ -31,7 +33,7 @@ class WhatsappWebhook(http.Controller):
         if params.get("hub.mode") != "subscribe" or not token:
             raise Forbidden()
         accounts = request.env["whatsapp.account"].sudo().search([])
-        if not any(hmac.compare_digest(token, account.verify_token or "") for account in accounts):
+        if not any(hmac.compare_digest(token.encode(), (account.verify_token or "").encode()) for account in accounts):
             _logger.warning("WhatsApp webhook handshake refused: unknown verify token")
             raise Forbidden()
         return request.make_response(params.get("hub.challenge") or "", headers=[("Content-Type", "text/plain")])

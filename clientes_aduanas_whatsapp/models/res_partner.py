@@ -31,6 +31,8 @@ class ResPartner(models.Model):
     whatsapp_blacklisted = fields.Char(
         string="WhatsApp Opt-outs",
         compute="_compute_whatsapp_blacklisted",
+        # Its numbers come from the notification list, hidden from the same users.
+        groups="clientes_aduanas.clientes_aduanas_group_view",
         help="Numbers of this customer that asked not to receive WhatsApp messages: nothing is sent to them.",
     )
 

@@ -1,4 +1,5 @@
 from . import (
+    test_review_merge,
     test_whatsapp_http,
     test_whatsapp_i18n,
     test_whatsapp_send,

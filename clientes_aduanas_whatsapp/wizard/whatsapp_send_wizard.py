@@ -62,6 +62,21 @@ class WhatsappSendWizard(models.TransientModel):
         account = self.account_id
         if not account:
             raise UserError(self.env._("No WhatsApp account is set up for this company."))
+        # The wizard's fields are readonly only on screen: an RPC caller
+        # chooses them, and the recipients are read as superuser.
+        partner.check_access("read")
+        if self.customs_file_id:
+            self.customs_file_id.check_access("read")
+            if self.customs_file_id.commercial_partner_id != partner:
+                raise UserError(
+                    self.env._(
+                        "Customs file %(file)s belongs to another customer: its link cannot be sent to %(name)s.",
+                        file=self.customs_file_id.name,
+                        name=partner.name,
+                    )
+                )
+        if account.company_id not in self.env.companies:
+            raise UserError(self.env._("No WhatsApp account is set up for this company."))
         if partner.customer_state != "active":
             raise UserError(self.env._("%(name)s is suspended: nothing can be sent to it.", name=partner.name))
         numbers = partner._whatsapp_recipients()
@@ -81,6 +96,10 @@ class WhatsappSendWizard(models.TransientModel):
             template = self.template_id
             if not template:
                 raise UserError(self.env._("Choose a template."))
+            if template.account_id != account:
+                raise UserError(
+                    self.env._("Template %(template)s belongs to another WhatsApp account.", template=template.name)
+                )
             account._check_params(template, self.template_params, self._event())
             if self.customs_file_id:
                 values = self.customs_file_id._whatsapp_param_values()
