@@ -23,3 +23,4 @@ from . import test_portal
 from . import test_portal_http
 from . import test_ui_customs_file
 from . import test_ui_import_export
+from . import test_detraction_flag
