@@ -45,4 +45,3 @@ class TestDetractionTour(DetractionCase, HttpCase):
         self.assertIn("Operación sujeta al Sistema de Pago de Obligaciones Tributarias con el Gobierno Central", html)
         self.assertIn("1,416.00", html)
         self.assertIn("00-068-123456", html)
-
