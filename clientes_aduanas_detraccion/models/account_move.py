@@ -105,9 +105,10 @@ class AccountMove(models.Model):
         "amount_total",
         "amount_total_signed",
         "company_id",
-        "company_id.detraction_default_code_id",
-        "commercial_partner_id.country_id",
-        "commercial_partner_id.detraction_required",
+        # The customer's flag and the company's default code are read when
+        # the invoice changes, not followed: unticking a customer must not
+        # rewrite the detracción of the invoices already issued to it.
+        "commercial_partner_id",
         "invoice_line_ids.product_id",
         "invoice_line_ids.display_type",
     )

@@ -126,3 +126,12 @@ class TestDetractionInvoice(DetractionCase):
         plain = self._invoice(self.unflagged, [(self.plain, 50_000)])
         html, _type = self.env["ir.actions.report"]._render_qweb_html("account.report_invoice", plain.ids)
         self.assertNotIn("Sistema de Pago de Obligaciones Tributarias", html.decode())
+
+    def test_unticking_the_customer_keeps_issued_invoices(self):
+        move = self._invoice(self.flagged, [(self.plain, 1_000)])
+        self.assertDetraction(move, "037", 12, 120, 880)
+        self.flagged.sudo().detraction_required = False
+        self.env.flush_all()
+        self.assertDetraction(move, "037", 12, 120, 880)
+        self.assertEqual(move.detraction_state, "pending")
+        self.assertNoDetraction(self._invoice(self.flagged, [(self.plain, 1_000)]))
