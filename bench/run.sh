@@ -9,11 +9,11 @@ write_odoo_conf "$CONF" "$ODOO_SRC" "$DB"
 LOG="$VAR_DIR/$DB-install.log"
 if PGPASSWORD="$DB_PASSWORD" psql -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -d "$DB" -qAtc \
     "select 1 from ir_module_module where name = 'clientes_aduanas' and state = 'installed'" 2>/dev/null | grep -q 1; then
-  odoo_bin -c "$CONF" -d "$DB" -u clientes_aduanas --stop-after-init --no-http >"$LOG" 2>&1 ||
+  odoo_bin -c "$CONF" -d "$DB" -i "$ADDONS" -u "$ADDONS" --stop-after-init --no-http >"$LOG" 2>&1 ||
     { tail -30 "$LOG"; die "updating the addon failed (log: $LOG)"; }
 else
   drop_db "$DB"
-  odoo_bin -c "$CONF" -d "$DB" -i clientes_aduanas --without-demo=all --stop-after-init --no-http >"$LOG" 2>&1 ||
+  odoo_bin -c "$CONF" -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init --no-http >"$LOG" 2>&1 ||
     { tail -30 "$LOG"; die "installing the addon failed (log: $LOG)"; }
 fi
 export BENCH_CONF="$CONF" BENCH_DB="$DB"

@@ -9,19 +9,18 @@ CONF="$VAR_DIR/$DB.conf"
 write_odoo_conf "$CONF" "$ODOO_SRC" "$DB"
 LOG="$VAR_DIR/$DB-install.log"
 drop_db "$DB"
-odoo_bin -c "$CONF" -d "$DB" -i clientes_aduanas --without-demo=all --stop-after-init --no-http >"$LOG" 2>&1 ||
+odoo_bin -c "$CONF" -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init --no-http >"$LOG" 2>&1 ||
   { tail -30 "$LOG"; die "installing the addon failed (log: $LOG)"; }
 POT="$ROOT/clientes_aduanas/i18n/clientes_aduanas.pot"
 odoo_bin -c "$CONF" -d "$DB" --i18n-export="$POT" --modules=clientes_aduanas --stop-after-init --no-http >>"$LOG" 2>&1 ||
   die "exporting the .pot failed (log: $LOG)"
 "$VENV/bin/python" "$ROOT/scripts/merge_po.py" "$POT" "$ROOT/clientes_aduanas/i18n/es.po" "$ROOT"/i18n_src/*.po
-# The WhatsApp addon ships its own .pot and es.po (translations: i18n_src/whatsapp.po).
-WA=clientes_aduanas_whatsapp
-if [ -d "$ROOT/$WA" ]; then
-  odoo_bin -c "$CONF" -d "$DB" -i "$WA" --without-demo=all --stop-after-init --no-http >>"$LOG" 2>&1 ||
-    die "installing $WA failed (log: $LOG)"
-  odoo_bin -c "$CONF" -d "$DB" --i18n-export="$ROOT/$WA/i18n/$WA.pot" --modules="$WA" --stop-after-init --no-http \
-    >>"$LOG" 2>&1 || die "exporting the $WA .pot failed (log: $LOG)"
-  "$VENV/bin/python" "$ROOT/scripts/merge_po.py" "$ROOT/$WA/i18n/$WA.pot" "$ROOT/$WA/i18n/es.po" "$ROOT/i18n_src/whatsapp.po"
-fi
+# The other addons of the repository: the same, each into its own i18n/.
+for addon in ${ADDONS//,/ }; do
+  [ "$addon" = clientes_aduanas ] && continue
+  POT="$ROOT/$addon/i18n/$addon.pot"
+  odoo_bin -c "$CONF" -d "$DB" --i18n-export="$POT" --modules="$addon" --stop-after-init --no-http >>"$LOG" 2>&1 ||
+    die "exporting the .pot of $addon failed (log: $LOG)"
+  "$VENV/bin/python" "$ROOT/scripts/merge_po.py" "$POT" "$ROOT/$addon/i18n/es.po" "$ROOT"/i18n_src/*.po
+done
 drop_db "$DB"

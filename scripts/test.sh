@@ -71,7 +71,7 @@ if [ "$RUN_HTTP" = 1 ]; then
   info "running browser/HTTP tests (tours) with Odoo's runner on database $DB, port $port"
   set +e
   "$VENV/bin/python" "$ROOT/scripts/run_http_tests.py" -c "$CONF" -d "$DB" --http-port="$port" \
-    --test-tags="${HTTP_TAGS:-clientes_aduanas_http}" --log-level=warn
+    --test-tags="${HTTP_TAGS:-clientes_aduanas_http,/account:TestAccountMoveOutInvoiceOnchanges}" --log-level=warn
   http_rc=$?
   set -e
 fi

@@ -29,3 +29,4 @@ from . import test_ui_customs_declaration
 from . import test_customer_documents
 from . import test_customer_pipeline
 from . import test_sunat_rule
+from . import test_detraction_flag

@@ -1,0 +1,5 @@
+from . import test_detraction_rule
+from . import test_detraction_invoice
+from . import test_detraction_deposit
+from . import test_detraction_ui
+from . import test_detraction_i18n
