@@ -1,5 +1,4 @@
 from odoo import fields, models
-from odoo.exceptions import UserError
 
 from .whatsapp_account import split_params
 
@@ -52,15 +51,8 @@ class CustomsFile(models.Model):
             self.env["whatsapp.message"]._queue(vals_list)
 
     def action_whatsapp_send(self):
+        # The customer's own send wizard, about this file.
         self.ensure_one()
-        partner = self.commercial_partner_id
-        if partner.customer_state != "active":
-            raise UserError(self.env._("%(name)s is suspended: nothing can be sent to it.", name=partner.name))
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send WhatsApp"),
-            "res_model": "whatsapp.send.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_partner_id": partner.id, "default_customs_file_id": self.id},
-        }
+        action = self.commercial_partner_id.action_whatsapp_send()
+        action["context"]["default_customs_file_id"] = self.id
+        return action
