@@ -137,6 +137,27 @@ def rpc(session, url, model, method, *args, **kwargs):
     return response["result"]
 
 
+def start():
+    """The command line (--url, --db, --browser, --out), once the server
+    answers, and a session logged in as admin: ``(args, session)``."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--browser", required=True)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    wait_for_server(args.url)
+    session = requests.Session()
+    auth = session.post(
+        f"{args.url}/web/session/authenticate",
+        json={"jsonrpc": "2.0", "params": {"db": args.db, "login": "admin", "password": "admin"}},
+        timeout=60,
+    ).json()
+    if "error" in auth:
+        sys.exit(f"login failed: {auth['error']['data']['message']}")
+    return args, session
+
+
 def preview_import(session, url):
     """An import wizard in preview with two good rows and one wrong RUC
     check digit, filled from the addon's own template."""
@@ -181,22 +202,8 @@ def preview_import(session, url):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--url", required=True)
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--browser", required=True)
-    parser.add_argument("--out", required=True)
-    args = parser.parse_args()
+    args, session = start()
     url = args.url
-    wait_for_server(url)
-    session = requests.Session()
-    auth = session.post(
-        f"{url}/web/session/authenticate",
-        json={"jsonrpc": "2.0", "params": {"db": args.db, "login": "admin", "password": "admin"}},
-        timeout=60,
-    ).json()
-    if "error" in auth:
-        sys.exit(f"login failed: {auth['error']['data']['message']}")
 
     def xmlid(name):
         return rpc(session, url, "ir.model.data", "check_object_reference", "clientes_aduanas", name)[1]

@@ -8,13 +8,10 @@ Meta's API and webhook would have left them.
 Usage: screenshots_whatsapp.py --url URL --db DB --browser PATH --out DIR
 """
 
-import argparse
 import shutil
-import sys
 import tempfile
 
-import requests
-from screenshots import Browser, rpc, wait_for_server
+from screenshots import Browser, rpc, start
 
 
 def demo_data(session, url):
@@ -124,22 +121,8 @@ def demo_data(session, url):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--url", required=True)
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--browser", required=True)
-    parser.add_argument("--out", required=True)
-    args = parser.parse_args()
+    args, session = start()
     url = args.url
-    wait_for_server(url)
-    session = requests.Session()
-    auth = session.post(
-        f"{url}/web/session/authenticate",
-        json={"jsonrpc": "2.0", "params": {"db": args.db, "login": "admin", "password": "admin"}},
-        timeout=60,
-    ).json()
-    if "error" in auth:
-        sys.exit(f"login failed: {auth['error']['data']['message']}")
     account_id, file_id = demo_data(session, url)
 
     profile = tempfile.mkdtemp(prefix="ca-wa-screenshots-")
