@@ -3,7 +3,7 @@
     "name": "Clientes Aduanas - Detracción (SPOT)",
     "summary": "Peruvian SPOT (detracción) on customer invoices: SUNAT codes and rates, "
     "threshold, legend, deposit certificates and pending deposits",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Localizations",
     "website": "https://github.com/clientes-aduanas/clientes_aduanas",
     "author": "clientes_aduanas developers",

@@ -3,7 +3,7 @@
     "name": "Clientes Aduanas: WhatsApp Business",
     "summary": "Customer notifications through the WhatsApp Business Cloud API, "
     "with delivery status, inbound messages and opt-out",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/clientes-aduanas/clientes_aduanas",
     "author": "clientes_aduanas developers",
