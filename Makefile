@@ -1,11 +1,12 @@
 # The two commands of the README, plus developer helpers.
-.PHONY: run test lint bench i18n clean screenshots matrix
+.PHONY: run test lint bench bench-load i18n clean screenshots matrix
 
-run:            ## demo database + Odoo on http://localhost:8069 (admin / admin)
+run:            ## demo database + Odoo on http://localhost:8069 (admin / admin); WORKERS=4 serves as in production
 	bash scripts/run.sh
 
-test:           ## fresh database, install, whole suite with pytest-odoo, install-order matrix, then lint
+test:           ## fresh database, install, whole suite with pytest-odoo, script tests, install-order matrix, then lint
 	bash scripts/test.sh
+	bash scripts/tests/test_scripts.sh
 	bash scripts/install_matrix.sh
 	bash scripts/lint.sh
 
@@ -14,6 +15,9 @@ lint:           ## ruff + pylint-odoo (OCA configuration)
 
 bench:          ## benchmarks under bench/ (numbers go to the README)
 	bash bench/run_all.sh
+
+bench-load:     ## load (Locust) against make run WORKERS=4 and 1, then bench/faults/run.sh if present
+	bash bench/load/run.sh
 
 i18n:           ## re-export the .pot and merge es.po
 	bash scripts/i18n.sh

@@ -41,6 +41,7 @@
         "data/mail_template_data.xml",
         "data/document_lookup_provider_data.xml",
         "data/ir_cron_data.xml",
+        "data/queue_job_data.xml",
         "data/mail_activity_type_data.xml",
         "data/customs_regime_data.xml",
         "data/customs_office_data.xml",

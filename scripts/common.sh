@@ -42,6 +42,36 @@ is_odoo18_tree() {
     grep -qE "^version_info = \(18, 0," "$1/odoo/release.py"
 }
 
+# Where a fresh machine gets Odoo: a shallow clone of the official 18.0 branch
+# (a git clone carries the web client's libraries; the nightly archive does
+# not) into the ignored state folder. Tests point these at a local repository.
+ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo}"
+ODOO_GIT_REF="${ODOO_GIT_REF:-18.0}"
+ODOO_FETCH_DIR="${ODOO_FETCH_DIR:-$VAR_DIR/odoo-$ODOO_GIT_REF}"
+# The usual install places, looked at after $ODOO_SRC and an importable odoo.
+ODOO_SEARCH_PATHS="${ODOO_SEARCH_PATHS:-/opt/odoo-18.0 /opt/odoo18 /opt/odoo /usr/local/src/odoo /srv/odoo ${HOME:+$HOME/odoo-18.0 $HOME/odoo} $ROOT/../odoo}"
+
+fetch_odoo() {
+  local dest=$1 tmp
+  command -v git >/dev/null || die "Odoo 18.0 not found and git is not installed to fetch it (Debian: apt-get install git), or set ODOO_SRC=/path/to/odoo."
+  mkdir -p "$(dirname "$dest")"
+  tmp="$dest.partial.$$"
+  rm -rf "$tmp"
+  info "Odoo 18.0 not found: fetching $ODOO_GIT_URL (branch $ODOO_GIT_REF, shallow) into $dest (once; about 1 GB)"
+  # Into a temporary folder first: an interrupted clone is never taken for a tree.
+  if ! git clone -q --depth 1 --branch "$ODOO_GIT_REF" "$ODOO_GIT_URL" "$tmp" >&2; then
+    rm -rf "$tmp"
+    die "could not fetch Odoo from $ODOO_GIT_URL (branch $ODOO_GIT_REF).
+  Without network access, point to an existing Odoo 18.0 tree:  ODOO_SRC=/path/to/odoo make test"
+  fi
+  is_odoo18_tree "$tmp" && [ -f "$tmp/odoo-bin" ] || {
+    rm -rf "$tmp"
+    die "$ODOO_GIT_URL (branch $ODOO_GIT_REF) is not an Odoo 18.0 source tree (no odoo/release.py with version 18.0 or no odoo-bin)."
+  }
+  rm -rf "$dest"
+  mv "$tmp" "$dest"
+}
+
 find_odoo() {
   local d py
   if [ -n "${ODOO_SRC:-}" ]; then
@@ -53,14 +83,13 @@ find_odoo() {
     d=$("$py" -c 'import os, odoo, odoo.release as r; assert r.version_info[:2] == (18, 0); print(os.path.dirname(os.path.dirname(odoo.__file__)))' 2>/dev/null) || continue
     is_odoo18_tree "$d" && { echo "$d"; return 0; }
   done
-  for d in /opt/odoo-18.0 /opt/odoo18 /opt/odoo /usr/local/src/odoo /srv/odoo "$HOME/odoo-18.0" "$HOME/odoo" "$ROOT/../odoo"; do
+  for d in $ODOO_SEARCH_PATHS "$ODOO_FETCH_DIR"; do
     is_odoo18_tree "$d" && { (cd "$d" && pwd); return 0; }
   done
-  die "Odoo 18.0 not found.
-  Looked at: \$ODOO_SRC, an importable 'odoo' package, /opt/odoo-18.0, /opt/odoo18, /opt/odoo, /usr/local/src/odoo, /srv/odoo, ~/odoo-18.0, ~/odoo, ../odoo.
-  Provide one, for example on a machine with internet access:
-      git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo /opt/odoo-18.0
-  or point to an existing tree:  ODOO_SRC=/path/to/odoo make test"
+  # Looked at: $ODOO_SRC, an importable 'odoo' package, $ODOO_SEARCH_PATHS and
+  # an earlier fetch. A fresh machine fetches it once.
+  fetch_odoo "$ODOO_FETCH_DIR"
+  (cd "$ODOO_FETCH_DIR" && pwd)
 }
 
 # The web client's third-party libraries (owl, bootstrap, ...) live in
@@ -108,6 +137,7 @@ odoo_requirements() {
   sed -e 's/^cbor2==5\.4\.2.*/cbor2>=5.6,<6/' -e '/^python-ldap/d' "$1/requirements.txt"
 }
 
+SETUPTOOLS_PIN="setuptools<81"
 ensure_venv() {
   local odoo_src=$1 py stamp want
   py=$(find_python)
@@ -116,7 +146,7 @@ ensure_venv() {
   stamp="$VENV/.clientes_aduanas-$want"
   if [ ! -f "$stamp" ]; then
     info "installing Python dependencies into $VENV (only when requirements change)"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip wheel setuptools
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip wheel "$SETUPTOOLS_PIN"
     odoo_requirements "$odoo_src" > "$VAR_DIR/odoo-requirements.txt"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
       -r "$VAR_DIR/odoo-requirements.txt" -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
@@ -125,6 +155,11 @@ ensure_venv() {
     rm -f "$VENV"/.clientes_aduanas-*
     touch "$stamp"
   fi
+  # gevent 22.10 (Odoo's pin; the bus process of `workers > 0`) imports
+  # pkg_resources, which setuptools 81 dropped: without it the bus process
+  # dies at start and is respawned forever.
+  "$VENV/bin/python" -c 'import pkg_resources' >/dev/null 2>&1 ||
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$SETUPTOOLS_PIN"
   # Make the found Odoo importable (pytest-odoo imports it) without copying it.
   local site
   site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
@@ -230,6 +265,58 @@ list_db = False
 without_demo = False
 http_interface = 127.0.0.1
 log_level = $log_level
+CONF
+}
+
+# The server's own settings, on top of write_odoo_conf: `make run`, the load
+# benchmarks and the fault scripts all serve from a file written here, so what
+# is measured is what `make run WORKERS=N` serves (deploy/odoo.conf explains
+# each value for a company's server).
+#   write_server_conf CONF DB HTTP_PORT WORKERS [LOG_LEVEL]
+# WORKERS=0: one threaded process (development); N > 0: N prefork HTTP workers,
+# a gevent process for the web client's bus on GEVENT_PORT (default
+# HTTP_PORT + 3, as 8069/8072), cron workers, and queue_job's runner with a
+# channel of its own for imports. Overrides: GEVENT_PORT, MAX_CRON_THREADS,
+# QUEUE_JOB_CHANNELS.
+server_job_channels() {
+  # Jobs run as HTTP requests on the same workers: the root capacity stays at
+  # half of them (at least 1) so users always find a free worker. An import
+  # (one 2,000-row chunk per job) takes at most one slot: notifications and
+  # other jobs keep the rest; the WhatsApp sends have their own slot too.
+  local workers=$1 root
+  root=$(( workers / 2 )); [ "$root" -ge 1 ] || root=1
+  [ "$workers" -gt 0 ] || root=2
+  echo "root:$root,root.import:1,root.whatsapp:1"
+}
+
+write_server_conf() {
+  local conf=$1 db=$2 port=$3 workers=${4:-0} log_level=${5:-info}
+  case "$workers" in ''|*[!0-9]*) die "WORKERS must be a number (0 = threaded, N = prefork workers), not '$workers'";; esac
+  write_odoo_conf "$conf" "$ODOO_SRC" "$db" "$log_level"
+  cat >> "$conf" <<CONF
+http_port = $port
+; queue_job's runner starts inside the server (threaded) or as its own process (prefork)
+server_wide_modules = base,web,queue_job
+workers = $workers
+gevent_port = ${GEVENT_PORT:-$((port + 3))}
+max_cron_threads = ${MAX_CRON_THREADS:-1}
+; one request (or one queue job, which the runner sends as a request)
+limit_time_cpu = 300
+limit_time_real = 600
+; the daily padrón load runs as a cron job: minutes for a few million rows
+limit_time_real_cron = 3600
+; a worker above the soft limit finishes its request and is replaced; the hard
+; limit stops an allocation at once
+limit_memory_soft = $((2048 * 1024 * 1024))
+limit_memory_hard = $((2560 * 1024 * 1024))
+limit_request = 8192
+; a prefork worker serves one request at a time: a few connections are enough,
+; and PostgreSQL's max_connections is shared by every process
+db_maxconn = 8
+db_maxconn_gevent = 16
+
+[queue_job]
+channels = ${QUEUE_JOB_CHANNELS:-$(server_job_channels "$workers")}
 CONF
 }
 
