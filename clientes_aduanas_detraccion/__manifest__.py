@@ -12,6 +12,9 @@
         # The customer master: the "Solicita detracción" flag.
         "clientes_aduanas",
         "account",
+        # Business days of the deposit deadline: the company's working
+        # calendar and its public holidays.
+        "resource",
     ],
     "data": [
         "security/ir.model.access.csv",

@@ -22,7 +22,7 @@ write_odoo_conf "$CONF" "$ODOO_SRC" "${PREFIX}_base"
 STEPS="$ROOT/scripts/install_matrix_steps.py"
 # What the addon needs from Odoo: installed once into the base template.
 ODOO_APPS="contacts,l10n_latam_base,sale_management,account,portal,queue_job"
-ALL_SCENARIOS="pe_after pe_before pe_together company_pe hn_before hn_after reinstall upgrade"
+ALL_SCENARIOS="pe_after pe_before pe_together company_pe hn_before hn_after reinstall upgrade detraccion_pe detraccion_pe_after"
 SCENARIOS="${*:-$ALL_SCENARIOS}"
 export PGPASSWORD="$DB_PASSWORD"
 
@@ -207,6 +207,58 @@ scenario_upgrade() {
     "select latest_version from ir_module_module where name = 'clientes_aduanas'")
   [ "$installed" = "$(manifest_version "$ROOT/clientes_aduanas/__manifest__.py")" ] ||
     { echo "upgraded to $installed, not the working tree's version" >>"$2"; return 1; }
+}
+
+# The detracción addon with l10n_pe: l10n_pe first, then the addon, which
+# reuses l10n_pe's Banco de la Nación (asserted), and the addon's own tests
+# there with Odoo's runner (tours included), as make test runs them without
+# l10n_pe.
+scenario_detraccion_pe() {
+  clone "$BASE" "$1" && odoo "$1" "$2" -i l10n_pe && odoo "$1" "$2" -i clientes_aduanas_detraccion &&
+    detraccion_bank_check "$1" "$2" reused && step "$1" "$2" seed && step "$1" "$2" check MATRIX_EXPECT_PE=1 &&
+    detraccion_tests "$1" "$2"
+}
+
+# The other order: the addon's own Banco de la Nación exists when l10n_pe
+# arrives, and l10n_pe's record becomes that one (one bank, both ids).
+scenario_detraccion_pe_after() {
+  clone "$ADDON" "$1" && inherit_snapshot "$ADDON" "$1" &&
+    odoo "$1" "$2" -i clientes_aduanas_detraccion && detraccion_bank_check "$1" "$2" own &&
+    odoo "$1" "$2" -i l10n_pe && detraccion_bank_check "$1" "$2" adopted && step "$1" "$2" check MATRIX_EXPECT_PE=1
+}
+
+# detraccion_bank_check DB LOG reused|own|adopted: one bank with the BIC of
+# Banco de la Nación, and whose external ids point at it.
+detraccion_bank_check() {
+  local banks pe own
+  sql() { psql -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -d "$1" -qAtc "$2"; }
+  banks=$(sql "$1" "select count(*) from res_bank where bic = 'BANCPEPL'")
+  pe=$(sql "$1" "select res_id from ir_model_data where module = 'l10n_pe' and name = 'peruvian_national_bank'")
+  own=$(sql "$1" "select res_id from ir_model_data where module = 'clientes_aduanas_detraccion' and name = 'res_bank_banco_nacion'")
+  echo "detraccion bank ($3): $banks bank(s) BANCPEPL, l10n_pe id '${pe}', own id '${own}'" >>"$2"
+  [ "$banks" = 1 ] || return 1
+  case $3 in
+    reused) [ -n "$pe" ] && [ -z "$own" ] ;;
+    own) [ -z "$pe" ] && [ -n "$own" ] ;;
+    adopted) [ -n "$pe" ] && [ "$pe" = "$own" ] ;;
+  esac || { echo "detraccion bank check ($3) failed" >>"$2"; return 1; }
+}
+
+# detraccion_tests DB LOG: every test of clientes_aduanas_detraccion (at and
+# post install, HTTP and tours) through Odoo's runner on a free port; its
+# output goes to a log of its own (tests log errors on purpose).
+detraccion_tests() {
+  local port tests_log="$WORK/$1-tests.log"
+  port=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  if "$VENV/bin/python" "$ROOT/scripts/run_http_tests.py" -c "$CONF" -d "$1" --db-filter="^$1\$" \
+    --http-port="$port" -u clientes_aduanas_detraccion --test-tags /clientes_aduanas_detraccion \
+    --log-level=warn >"$tests_log" 2>&1; then
+    echo "detraccion tests with l10n_pe: $(tail -1 "$tests_log")" >>"$2"
+  else
+    echo "detraccion tests with l10n_pe failed: $(tail -1 "$tests_log") (log: $tests_log)" >>"$2"
+    grep -E "FAIL|ERROR" "$tests_log" | head -20 >>"$2"
+    return 1
+  fi
 }
 
 # run_scenario NAME: in the background; the outcome goes to a file.

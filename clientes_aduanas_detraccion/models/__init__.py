@@ -6,3 +6,4 @@ from . import res_config_settings
 from . import product_template
 from . import account_move
 from . import res_partner
+from . import resource_calendar_leaves

@@ -1,28 +1,11 @@
-from datetime import timedelta
-
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import clean_context, float_compare, format_date
 
 from ..tools import detraction as spot
+from ..tools.detraction import fifth_business_day_of_next_month  # noqa: F401 (imported by tests)
 
 ACCOUNTING = "account.group_account_invoice"
-
-
-def fifth_business_day_of_next_month(date):
-    """SUNAT's deadline for the deposit of a service (R.S. 183-2004/SUNAT,
-    art. 9.1.b): the fifth business day of the month after the invoice.
-    Saturdays and Sundays are skipped; public holidays are not known here."""
-    day = date.replace(day=1) + relativedelta(months=1)
-    left = 5
-    while True:
-        if day.weekday() < 5:
-            left -= 1
-            if not left:
-                return day
-        day += timedelta(days=1)
 
 
 def soles(amount):
@@ -61,6 +44,22 @@ class AccountMove(models.Model):
         groups=ACCOUNTING,
         help="Total minus the detracción, in the invoice's currency: what the customer pays to the company.",
     )
+    detraction_reference_value = fields.Monetary(
+        string="Reference Value",
+        currency_field="detraction_currency_id",
+        copy=False,
+        tracking=True,
+        groups=ACCOUNTING,
+        help="Road transport of goods (SPOT code 027): the trip's valor referencial in soles, from the "
+        "tables of D.S. 010-2006-MTC (route, vehicle and load). The detracción is computed on the greater "
+        "of the invoice total and this value.",
+    )
+    detraction_uses_reference_value = fields.Boolean(
+        compute="_compute_detraction",
+        store=True,
+        groups=ACCOUNTING,
+        help="The invoice's SPOT code is road transport of goods, whose base may be the valor referencial.",
+    )
     detraction_note = fields.Char(
         compute="_compute_detraction",
         store=True,
@@ -80,7 +79,8 @@ class AccountMove(models.Model):
         compute="_compute_detraction_state",
         store=True,
         groups=ACCOUNTING,
-        help="SUNAT's deadline for the deposit: fifth business day of the month after the invoice date.",
+        help="SUNAT's deadline for the deposit: fifth business day of the month after the invoice date, "
+        "counted on the company's working calendar and its public holidays (Monday to Friday without one).",
     )
     detraction_deposit_number = fields.Char(
         string="Deposit Certificate", copy=False, readonly=True, tracking=True, groups=ACCOUNTING
@@ -111,6 +111,7 @@ class AccountMove(models.Model):
         "commercial_partner_id",
         "invoice_line_ids.product_id",
         "invoice_line_ids.display_type",
+        "detraction_reference_value",
     )
     def _compute_detraction(self):
         pen = self.env.ref("base.PEN")
@@ -123,6 +124,7 @@ class AccountMove(models.Model):
                 "detraction_currency_id": pen.id,
                 "detraction_amount": 0.0,
                 "detraction_net_amount": 0.0,
+                "detraction_uses_reference_value": False,
                 "detraction_note": False,
             }
         )
@@ -148,17 +150,32 @@ class AccountMove(models.Model):
             line_rates = [rates[code]._spot_rate() for code in codes if code in rates]
             default_rate = rates[default]._spot_rate() if default and default in rates else None
             total_pen = spot.to_decimal(move._detraction_total_pen())
-            result = spot.compute_detraction(total_pen, line_rates, default_rate=default_rate, requested=requested)
+            result = spot.compute_detraction(
+                total_pen,
+                line_rates,
+                default_rate=default_rate,
+                requested=requested,
+                reference_value=spot.to_decimal(move.detraction_reference_value),
+            )
             code = result.spot and all_codes.filtered(lambda c, s=result.spot: c.code == s.code)[:1]
             note = False
             if result.reason == spot.BELOW_THRESHOLD:
                 threshold = result.spot.threshold or spot.GENERAL_THRESHOLD
-                note = self.env._(
-                    "No detraction: total S/ %(total)s is not above the S/ %(threshold)s threshold of %(code)s.",
-                    total=soles(total_pen),
-                    threshold=soles(threshold),
-                    code=result.spot.code,
-                )
+                if result.base > total_pen:
+                    note = self.env._(
+                        "No detraction: the reference value S/ %(base)s is not above the S/ %(threshold)s "
+                        "threshold of %(code)s.",
+                        base=soles(result.base),
+                        threshold=soles(threshold),
+                        code=result.spot.code,
+                    )
+                else:
+                    note = self.env._(
+                        "No detraction: total S/ %(total)s is not above the S/ %(threshold)s threshold of %(code)s.",
+                        total=soles(total_pen),
+                        threshold=soles(threshold),
+                        code=result.spot.code,
+                    )
             elif result.reason:
                 note = reasons[result.reason]
             amount = float(result.amount)
@@ -172,9 +189,25 @@ class AccountMove(models.Model):
                     "detraction_net_amount": move.amount_total - move._detraction_in_invoice_currency(amount)
                     if result.applies
                     else 0.0,
+                    "detraction_uses_reference_value": bool(result.spot and result.spot.uses_reference_value),
                     "detraction_note": note,
                 }
             )
+
+    def write(self, vals):
+        if "detraction_reference_value" in vals:
+            for move in self.filtered(lambda m: m.state == "posted"):
+                if move.detraction_currency_id.compare_amounts(
+                    move.detraction_reference_value, vals["detraction_reference_value"] or 0.0
+                ):
+                    raise UserError(
+                        self.env._(
+                            "The reference value of posted invoice %(invoice)s cannot change: "
+                            "reset it to draft first.",
+                            invoice=move.display_name,
+                        )
+                    )
+        return super().write(vals)
 
     def _compute_partner_bank_id(self):
         # The Banco de la Nación account only receives detracciones (SUNAT
@@ -214,10 +247,16 @@ class AccountMove(models.Model):
 
     @api.depends("detraction_applies", "state", "invoice_date", "detraction_deposit_number")
     def _compute_detraction_state(self):
+        # One calendar computation per company and month, not per invoice.
+        deadlines = {}
         for move in self:
             if move.detraction_applies and move.state == "posted":
                 move.detraction_state = "deposited" if move.detraction_deposit_number else "pending"
-                move.detraction_due_date = fifth_business_day_of_next_month(move.invoice_date or move.date)
+                date = move.invoice_date or move.date
+                key = (move.company_id, date.year, date.month)
+                if key not in deadlines:
+                    deadlines[key] = move.company_id._detraction_deposit_deadline(date)
+                move.detraction_due_date = deadlines[key]
             else:
                 move.detraction_state = False
                 move.detraction_due_date = False

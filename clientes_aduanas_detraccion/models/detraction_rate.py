@@ -47,4 +47,5 @@ class DetractionRate(models.Model):
             self.code_id.code,
             to_decimal(self.rate),
             to_decimal(self.threshold) if self.threshold else None,
+            uses_reference_value=self.code_id.annex == "transport",
         )

@@ -2,10 +2,28 @@ from odoo import api, models
 
 NATIONAL_BANK_BIC = "BANCPEPL"
 OWN_XMLID = "clientes_aduanas_detraccion.res_bank_banco_nacion"
+L10N_PE_XMLID = "l10n_pe.peruvian_national_bank"
 
 
 class ResBank(models.Model):
     _inherit = "res.bank"
+
+    @api.model
+    def _load_records(self, data_list, update=False, ignore_duplicates=False):
+        """l10n_pe installed after this addon: its Banco de la Nación is the
+        record this addon created (the company's detracción account is
+        already on it), so its external id is given to that record before
+        l10n_pe loads it, which then updates it instead of creating a second
+        bank with the same BIC. Both external ids stay: uninstalling either
+        module keeps the bank."""
+        if any(data.get("xml_id") == L10N_PE_XMLID for data in data_list):
+            own = self.env.ref(OWN_XMLID, raise_if_not_found=False)
+            if own and not self.env.ref(L10N_PE_XMLID, raise_if_not_found=False):
+                module, name = L10N_PE_XMLID.split(".")
+                self.env["ir.model.data"].sudo().create(
+                    {"module": module, "name": name, "model": self._name, "res_id": own.id}
+                )
+        return super()._load_records(data_list, update=update, ignore_duplicates=ignore_duplicates)
 
     @api.model
     def _detraction_national_bank(self):

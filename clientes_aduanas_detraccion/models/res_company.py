@@ -1,4 +1,11 @@
+from datetime import datetime, time
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
+
+from ..tools.detraction import DEPOSIT_BUSINESS_DAYS, fifth_business_day_of_next_month
 
 
 class ResCompany(models.Model):
@@ -74,6 +81,26 @@ class ResCompany(models.Model):
                 # go straight to the bank account, with no outstanding step.
                 journal.inbound_payment_method_line_ids.payment_account_id = journal.default_account_id
             company.detraction_journal_id = journal
+
+    def _detraction_deposit_deadline(self, date):
+        """SUNAT's deadline for the deposit of the detracción of an invoice of
+        ``date``: the fifth business day of the next month. Business days are
+        the working days of the company's calendar minus its public holidays
+        (its leaves without a resource), as Odoo plans them; a company without
+        a calendar (or with one that has no working day) counts Monday to
+        Friday."""
+        self.ensure_one()
+        calendar = self.resource_calendar_id.sudo()
+        if not calendar:
+            return fifth_business_day_of_next_month(date)
+        tz = pytz.timezone(calendar.tz or "America/Lima")
+        first = date.replace(day=1) + relativedelta(months=1)
+        end = calendar.plan_days(
+            DEPOSIT_BUSINESS_DAYS, tz.localize(datetime.combine(first, time.min)), compute_leaves=True
+        )
+        if not end:
+            return fifth_business_day_of_next_month(date)
+        return end.astimezone(tz).date()
 
     def _detraction_journal_code(self, company):
         codes = set(self.env["account.journal"].sudo().search([("company_id", "=", company.id)]).mapped("code"))
