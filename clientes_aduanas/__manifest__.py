@@ -69,6 +69,7 @@
         "views/customs_declaration_views.xml",
         "views/customs_declaration_portal_templates.xml",
         "views/res_partner_customer_document_views.xml",
+        "views/res_partner_customer_document_portal_templates.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "assets": {

@@ -34,6 +34,7 @@ class ResPartnerCustomerDocumentType(models.Model):
 class ResPartnerCustomerDocument(models.Model):
     _name = "res.partner.customer.document"
     _description = "Customer Document"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "expiry_date, id"
 
     partner_id = fields.Many2one(
@@ -44,10 +45,12 @@ class ResPartnerCustomerDocument(models.Model):
         ondelete="cascade",
         domain="[('is_registered_customer', '=', True)]",
     )
-    document_type_id = fields.Many2one("res.partner.customer.document.type", required=True, ondelete="restrict")
-    number = fields.Char()
-    issue_date = fields.Date()
-    expiry_date = fields.Date(index=True, help="Empty when the document does not expire.")
+    document_type_id = fields.Many2one(
+        "res.partner.customer.document.type", required=True, ondelete="restrict", tracking=True
+    )
+    number = fields.Char(tracking=True)
+    issue_date = fields.Date(tracking=True)
+    expiry_date = fields.Date(index=True, tracking=True, help="Empty when the document does not expire.")
     file = fields.Binary(attachment=True)
     file_name = fields.Char()
     expiry_notified = fields.Boolean(
@@ -57,6 +60,21 @@ class ResPartnerCustomerDocument(models.Model):
         [("valid", "In Force"), ("expiring", "Expiring"), ("expired", "Expired")],
         compute="_compute_state",
     )
+    # A renewal the customer uploads on the portal waits here until the
+    # staff accept it (it then replaces the document) or reject it.
+    renewal_state = fields.Selection(
+        [("pending", "To Review"), ("rejected", "Rejected")],
+        string="Renewal",
+        tracking=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    renewal_file = fields.Binary(string="Renewal File", attachment=True, copy=False)
+    renewal_file_name = fields.Char(copy=False)
+    renewal_number = fields.Char(copy=False)
+    renewal_issue_date = fields.Date(copy=False)
+    renewal_expiry_date = fields.Date(string="Renewal Expiry Date", copy=False)
+    renewal_user_id = fields.Many2one("res.users", string="Renewal Uploaded By", copy=False)
 
     @api.depends("expiry_date")
     def _compute_state(self):
@@ -69,10 +87,15 @@ class ResPartnerCustomerDocument(models.Model):
             else:
                 document.state = "valid"
 
-    @api.constrains("issue_date", "expiry_date")
+    @api.constrains("issue_date", "expiry_date", "renewal_issue_date", "renewal_expiry_date")
     def _check_dates(self):
         for document in self:
-            if document.issue_date and document.expiry_date and document.expiry_date < document.issue_date:
+            issued, expires = document.issue_date, document.expiry_date
+            if document.renewal_state == "pending":
+                issued, expires = document.renewal_issue_date, document.renewal_expiry_date
+            if (issued and expires and expires < issued) or (
+                document.issue_date and document.expiry_date and document.expiry_date < document.issue_date
+            ):
                 raise ValidationError(
                     self.env._(
                         "%(document)s of %(customer)s cannot expire before it is issued.",
@@ -81,10 +104,88 @@ class ResPartnerCustomerDocument(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Documents are filed by the dozen on the customer's form and in
+        # bulk: the chatter starts with the changes, not with a line per creation.
+        return super(ResPartnerCustomerDocument, self.with_context(mail_create_nolog=True)).create(vals_list)
+
     def write(self, vals):
         if "expiry_date" in vals:
             vals = dict(vals, expiry_notified=False)
         return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Renewal uploaded on the portal, accepted or rejected by the staff
+    # ------------------------------------------------------------------
+    def _portal_submit_renewal(self, file_content, file_name, expiry_date, number=None, issue_date=None):
+        """Record the customer's renewal of this document for the staff to
+        review (an activity for the customer's salesperson). Called by the
+        portal route after it checked the document is the user's customer's."""
+        self.ensure_one()
+        if not file_content:
+            raise ValidationError(self.env._("Attach the renewed document."))
+        if not expiry_date:
+            raise ValidationError(self.env._("Give the new expiry date of the document."))
+        if expiry_date < fields.Date.context_today(self):
+            raise ValidationError(self.env._("The renewed document cannot be already expired."))
+        self.write(
+            {
+                "renewal_state": "pending",
+                "renewal_file": file_content,
+                "renewal_file_name": file_name,
+                "renewal_number": number or self.number,
+                "renewal_issue_date": issue_date,
+                "renewal_expiry_date": expiry_date,
+                "renewal_user_id": self.env.user.id,
+            }
+        )
+        customer = self.partner_id
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=(customer.user_id or self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user).id,
+            summary=self.env._(
+                "Review the renewal of %(document)s uploaded by %(customer)s",
+                document=self.document_type_id.name,
+                customer=customer.display_name,
+            ),
+        )
+        return True
+
+    def action_accept_renewal(self):
+        """The renewal replaces the document (file, number, dates); the
+        expiry is watched again from its new date."""
+        for document in self.filtered(lambda d: d.renewal_state == "pending"):
+            document.write(
+                {
+                    "file": document.renewal_file,
+                    "file_name": document.renewal_file_name,
+                    "number": document.renewal_number or document.number,
+                    "issue_date": document.renewal_issue_date or document.issue_date,
+                    "expiry_date": document.renewal_expiry_date,
+                    **document._renewal_cleared_vals(),
+                }
+            )
+            document.activity_feedback(["mail.mail_activity_data_todo"], feedback=self.env._("Renewal accepted."))
+            document._message_log(body=self.env._("Renewal accepted."))
+        return True
+
+    def action_reject_renewal(self):
+        for document in self.filtered(lambda d: d.renewal_state == "pending"):
+            document.write({**document._renewal_cleared_vals(), "renewal_state": "rejected"})
+            document.activity_feedback(["mail.mail_activity_data_todo"], feedback=self.env._("Renewal rejected."))
+            document._message_log(body=self.env._("Renewal rejected."))
+        return True
+
+    def _renewal_cleared_vals(self):
+        return {
+            "renewal_state": False,
+            "renewal_file": False,
+            "renewal_file_name": False,
+            "renewal_number": False,
+            "renewal_issue_date": False,
+            "renewal_expiry_date": False,
+        }
 
     @api.model
     def _cron_notify_expiring(self):
