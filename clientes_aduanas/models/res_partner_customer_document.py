@@ -13,6 +13,8 @@ from .res_partner import VIEW_GROUP
 
 # Days before the expiry the customer's responsible is warned.
 EXPIRY_NOTICE_DAYS = 30
+# Above this many activities in one run, they are inserted in SQL.
+ACTIVITY_ORM_LIMIT = 500
 
 
 class ResPartnerCustomerDocumentType(models.Model):
@@ -190,15 +192,31 @@ class ResPartnerCustomerDocument(models.Model):
     @api.model
     def _cron_notify_expiring(self):
         """One activity per document that expires within the notice period,
-        for the customer's salesperson (the cron's user otherwise), once."""
+        for the customer's salesperson (the cron's user otherwise), once.
+        Above ACTIVITY_ORM_LIMIT documents (the first run on a database that
+        already holds years of documents) the activities are inserted in SQL
+        (:meth:`_insert_expiry_activities`), as the SUNAT padrón check does."""
         limit = fields.Date.context_today(self) + timedelta(days=EXPIRY_NOTICE_DAYS)
         documents = self.search(
             [("expiry_notified", "=", False), ("expiry_date", "!=", False), ("expiry_date", "<=", limit)]
         )
         if not documents:
             return
+        if len(documents) > ACTIVITY_ORM_LIMIT:
+            self._insert_expiry_activities(documents.ids)
+            return
         model_id = self.env["ir.model"]._get_id("res.partner")
         activity_type = self.env.ref("mail.mail_activity_data_todo")
+        # mail.activity makes each responsible a follower of the customer, in
+        # one insert that fails when a customer has two documents in the run:
+        # follow each customer once first.
+        by_user = {}
+        for document in documents:
+            user = document.partner_id.user_id or self.env.user
+            by_user.setdefault(user, self.env["res.partner"])
+            by_user[user] |= document.partner_id
+        for user, partners in by_user.items():
+            partners.message_subscribe(partner_ids=user.sudo().partner_id.ids)
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
             [
                 {
@@ -217,6 +235,46 @@ class ResPartnerCustomerDocument(models.Model):
             ]
         )
         documents.write({"expiry_notified": True})
+
+    @api.model
+    def _insert_expiry_activities(self, document_ids):
+        """The expiry activities of many documents in one INSERT, the same
+        values the ORM path writes (summary in the cron user's language).
+        The responsible users are not made followers of each customer."""
+        lang = self.env.lang or "en_US"
+        summary = self.env._("%(document)s expires on %(date)s", document="%1$s", date="%2$s")
+        self.env["mail.activity"].flush_model()
+        self.flush_model()
+        self.env.cr.execute(
+            """
+            INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, summary,
+                                       date_deadline, user_id, automated, active,
+                                       create_uid, create_date, write_uid, write_date)
+            SELECT %(model)s, 'res.partner', d.partner_id, p.complete_name, %(type)s,
+                   format(%(summary)s, coalesce(t.name->>%(lang)s, t.name->>'en_US'),
+                          to_char(d.expiry_date, 'YYYY-MM-DD')),
+                   d.expiry_date, coalesce(u.id, %(uid)s), true, true,
+                   %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
+              FROM res_partner_customer_document d
+              JOIN res_partner p ON p.id = d.partner_id
+              JOIN res_partner_customer_document_type t ON t.id = d.document_type_id
+              LEFT JOIN res_users u ON u.id = p.user_id AND u.active
+             WHERE d.id = ANY(%(ids)s)
+            """,
+            {
+                "model": self.env["ir.model"]._get_id("res.partner"),
+                "type": self.env.ref("mail.mail_activity_data_todo").id,
+                "summary": summary,
+                "lang": lang,
+                "uid": self.env.uid,
+                "ids": document_ids,
+            },
+        )
+        self.env.cr.execute(
+            "UPDATE res_partner_customer_document SET expiry_notified = true WHERE id = ANY(%s)", [document_ids]
+        )
+        self.env["mail.activity"].invalidate_model()
+        self.invalidate_model(["expiry_notified"])
 
 
 class ResPartner(models.Model):

@@ -34,3 +34,4 @@ from . import test_hn_municipalities
 from . import test_customs_file_chatter
 from . import test_customer_documents_portal
 from . import test_customer_import_municipality
+from . import test_customer_document_expiry_bulk
