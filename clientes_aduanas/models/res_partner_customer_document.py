@@ -71,11 +71,11 @@ class ResPartnerCustomerDocument(models.Model):
         copy=False,
         index="btree_not_null",
     )
-    renewal_file = fields.Binary(string="Renewal File", attachment=True, copy=False)
+    renewal_file = fields.Binary(attachment=True, copy=False)
     renewal_file_name = fields.Char(copy=False)
     renewal_number = fields.Char(copy=False)
     renewal_issue_date = fields.Date(copy=False)
-    renewal_expiry_date = fields.Date(string="Renewal Expiry Date", copy=False)
+    renewal_expiry_date = fields.Date(copy=False)
     renewal_user_id = fields.Many2one("res.users", string="Renewal Uploaded By", copy=False)
 
     @api.depends("expiry_date")
