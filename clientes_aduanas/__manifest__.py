@@ -12,6 +12,8 @@
     "depends": [
         # Partner screens, chatter and the "Contactos" app.
         "contacts",
+        # res.city: Honduras' municipalities picked from their department's list.
+        "base_address_extended",
         # Identification types (document type next to `vat`).
         "l10n_latam_base",
         # Quotations and invoices belong to the operations history.
@@ -35,6 +37,7 @@
         "security/customs_declaration_security.xml",
         "data/l10n_latam_identification_type_data.xml",
         "data/res_country_state_data.xml",
+        "data/res_city_data.xml",
         "data/res_partner_customer_category_data.xml",
         "data/res_partner_customer_class_data.xml",
         "data/ir_sequence_data.xml",
@@ -67,6 +70,7 @@
         "views/customs_declaration_views.xml",
         "views/customs_declaration_portal_templates.xml",
         "views/res_partner_customer_document_views.xml",
+        "views/res_partner_customer_document_portal_templates.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "assets": {

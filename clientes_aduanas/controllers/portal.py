@@ -1,7 +1,8 @@
+import base64
 from collections import OrderedDict
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
 from odoo.osv import expression
 
@@ -22,7 +23,59 @@ class CustomsFilePortal(CustomerPortal):
                 if CustomsFile.has_access("read")
                 else 0
             )
+        if "customer_document_count" in counters:
+            values["customer_document_count"] = len(self._portal_customer_documents())
         return values
+
+    # ------------------------------------------------------------------
+    # /my/documents: the customer's documents, their expiry and renewals
+    # ------------------------------------------------------------------
+    def _portal_customer_documents(self):
+        """The documents of the user's registered customer (read as sudo:
+        portal users have no access to the model; the domain is the rule)."""
+        customer = request.env.user.partner_id.commercial_partner_id
+        if not customer.is_registered_customer or request.env.user._is_public():
+            return request.env["res.partner.customer.document"].sudo().browse()
+        return request.env["res.partner.customer.document"].sudo().search([("partner_id", "=", customer.id)])
+
+    @http.route(["/my/documents"], type="http", auth="user", website=True)
+    def portal_my_customer_documents(self, renewal=None, error=None, **kw):
+        env = request.env
+        documents = self._portal_customer_documents()
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "customer_documents",
+                "customer_documents": documents,
+                "document_state_labels": dict(documents._fields["state"]._description_selection(env)),
+                "renewal_sent": renewal == "sent",
+                "renewal_error": error,
+                "customer_suspended": env.user.partner_id.commercial_partner_id.customer_state == "suspended",
+            }
+        )
+        return request.render("clientes_aduanas.portal_my_customer_documents", values)
+
+    @http.route(["/my/documents/<int:document_id>/renewal"], type="http", auth="user", methods=["POST"], website=True)
+    def portal_customer_document_renewal(self, document_id, renewal_file=None, expiry_date=None, number=None, **kw):
+        document = self._portal_customer_documents().filtered(lambda d: d.id == document_id)
+        if not document:
+            # Another customer's document, or none: nothing to tell.
+            return request.not_found()
+        if document.partner_id.customer_state == "suspended":
+            return request.redirect("/my/documents")
+        content = renewal_file.read() if renewal_file else b""
+        try:
+            with request.env.cr.savepoint():
+                document.with_user(request.env.user).sudo()._portal_submit_renewal(
+                    base64.b64encode(content) if content else False,
+                    renewal_file.filename if renewal_file else False,
+                    self._parse_date(expiry_date),
+                    number=(number or "").strip() or None,
+                    issue_date=self._parse_date(kw.get("issue_date")),
+                )
+        except ValidationError as error:
+            return self.portal_my_customer_documents(error=error.args[0])
+        return request.redirect("/my/documents?renewal=sent")
 
     def _prepare_customs_files_domain(self, partner):
         # All the files of the user's company, whichever of its contacts they

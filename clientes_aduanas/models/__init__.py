@@ -14,6 +14,7 @@ from . import res_partner_sunat
 from . import res_partner_events
 from . import res_company
 from . import res_country_state
+from . import res_city
 from . import res_config_settings
 from . import sale_order
 from . import account_move

@@ -52,7 +52,9 @@ class CustomerImportRows(models.AbstractModel):
             state_map[(state.country_id.id, sheet.fold(state.code))] = state
         # Types a customer may have first, should two share a name.
         types = types.sorted(lambda t: (not t.customs_document_code, t.sequence))
+        cities = self.env["res.city"].search([("hn_ine_code", "!=", False)])
         return {
+            "city_code": {city.hn_ine_code: city for city in cities},
             "type": by_name(types, "customs_document_code"),
             "country": by_name(countries, "code"),
             "state": state_map,
@@ -170,6 +172,18 @@ class CustomerImportRows(models.AbstractModel):
                 errors.append(("state", self.env._("Unknown department %(value)s.", value=text["state"])))
             else:
                 vals["state_id"] = state.id
+        if text["city_code"]:
+            # Excel drops the leading zero of 0801.
+            code = text["city_code"].strip().zfill(4)
+            city = lookups["city_code"].get(code)
+            if not city or (country and city.country_id != country):
+                errors.append(
+                    ("city_code", self.env._("Unknown municipality code %(value)s.", value=text["city_code"]))
+                )
+            else:
+                # The code gives the municipality's name and department.
+                vals.update(city_id=city.id, city=city.name)
+                vals.setdefault("state_id", city.state_id.id)
         for key in ("category", "customer_class"):
             if text[key]:
                 record = lookups[key].get(sheet.fold(text[key]))

@@ -170,12 +170,17 @@ class CustomsFile(models.Model):
                     self.env["ir.sequence"].with_company(company).next_by_code("customs.file", vals.get("opening_date"))
                     or "/"
                 )
-        return super().create(vals_list)
+        records = super().create(self._declaration_create_vals(vals_list))
+        records._add_default_taxes()
+        return records
 
     def write(self, vals):
+        # The only write of customs.file: the workflow's guards and event
+        # here, the declaration's stamps and events in customs_file_declaration.py.
         if "partner_id" in vals and self.filtered(lambda r: r.state not in ("draft", "in_progress")):
             raise UserError(self.env._("The customer of a released, closed or cancelled customs file cannot change."))
         old_states = {record.id: record.state for record in self}
+        vals = dict(vals)
         if vals.get("state"):
             # The guards hold for any write (import, RPC), not only the buttons.
             moving = self.filtered(lambda r: r.state != vals["state"])
@@ -183,11 +188,13 @@ class CustomsFile(models.Model):
             if vals["state"] in FORWARD_STATES:
                 for record in moving:
                     record.partner_id._check_can_be_used_in_operation(company=record.company_id)
-            vals = dict(vals)
             if vals["state"] == "closed":
                 vals.setdefault("closing_date", fields.Date.context_today(self))
             elif vals["state"] == "draft":
                 vals["closing_date"] = False
+        vals, (apart, apart_vals), declaration_before = self._declaration_write_vals(vals)
+        if apart:
+            super(CustomsFile, apart).write(apart_vals)
         result = super().write(vals)
         if "state" in vals:
             moved = self.filtered(lambda r: old_states[r.id] != r.state)
@@ -197,7 +204,19 @@ class CustomsFile(models.Model):
                     customs_files=moved,
                     previous={record.id: old_states[record.id] for record in moved},
                 )
+        self._declaration_after_write(vals, declaration_before)
         return result
+
+    def _creation_message(self):
+        # The chatter's first line is the company's record of the file: in
+        # the company's Spanish, whatever the language of who opened it.
+        lang = self.company_id.partner_id.lang or ""
+        if not lang.startswith("es"):
+            installed = [code for code, _name in self.env["res.lang"].get_installed() if code.startswith("es")]
+            lang = installed[0] if installed else lang
+        if not lang:
+            return super()._creation_message()
+        return super(CustomsFile, self.with_context(lang=lang))._creation_message()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_or_cancelled(self):

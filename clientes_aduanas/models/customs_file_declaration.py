@@ -377,40 +377,46 @@ class CustomsFile(models.Model):
 
     # ------------------------------------------------------------------
     # Writes: the one place the channel and levante are stamped and announced
+    # (called by customs.file's only create / write, customs_file.py)
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def _declaration_create_vals(self, vals_list):
+        """Stamp the channel's time on files created with a channel. A file
+        created with its channel or levante (demo, history import) announces
+        nothing, as a created file announces no state."""
         now = fields.Datetime.now()
         for vals in vals_list:
             if vals.get("selectivity_channel"):
                 vals.setdefault("channel_datetime", now)
-        records = super().create(vals_list)
-        records._add_default_taxes()
-        # A file created with its channel or levante (demo, history import)
-        # announces nothing, as a created file announces no state.
-        return records
+        return vals_list
 
-    def write(self, vals):
+    def _declaration_write_vals(self, vals):
+        """``vals`` with the channel's and the levante's times stamped, the
+        files whose levante is stamped apart (``(records, vals)`` to write
+        first) and what the announcements compare with afterwards."""
         now = fields.Datetime.now()
-        vals = dict(vals)
         if "selectivity_channel" in vals and "channel_datetime" not in vals:
             vals["channel_datetime"] = now if vals["selectivity_channel"] else False
-        old_channels = {record.id: record.selectivity_channel for record in self}
-        old_releases = {record.id: record.release_datetime for record in self}
+        before = (
+            {record.id: record.selectivity_channel for record in self},
+            {record.id: record.release_datetime for record in self},
+        )
+        apart = (self.browse(), {})
         if vals.get("state") == "released" and not vals.get("release_datetime"):
             # The move to released is the levante, unless it was recorded.
             pending = self.filtered(lambda r: not r.release_datetime)
             if pending and pending == self:
                 vals["release_datetime"] = now
             elif pending:
-                super(CustomsFile, pending).write({"release_datetime": now})
+                apart = (pending, {"release_datetime": now})
         elif vals.get("state") == "draft":
             vals["release_datetime"] = False
-        result = super().write(vals)
+        return vals, apart, before
+
+    def _declaration_after_write(self, vals, before):
         if "customs_office_id" in vals or "company_id" in vals:
             self._add_default_taxes()
-        self._announce_declaration_events(old_channels, old_releases)
-        return result
+        self._announce_declaration_events(*before)
 
     def _announce_declaration_events(self, old_channels, old_releases):
         channel_set = self.filtered(lambda r: r.selectivity_channel and r.selectivity_channel != old_channels.get(r.id))

@@ -60,6 +60,7 @@ CUSTOMER_RULE_FIELDS = (
     "l10n_latam_identification_type_id",
     "street",
     "city",
+    "city_id",
     "state_id",
     "country_id",
     "email",

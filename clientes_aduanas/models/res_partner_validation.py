@@ -97,6 +97,15 @@ class ResPartner(models.Model):
             if not value or (isinstance(value, str) and not value.strip()):
                 errors.append((field_name, message))
 
+        city = self.env["res.city"].browse(vals.get("city_id") or [])
+        if honduras and city and (city.country_id != country or city.state_id.id != vals.get("state_id")):
+            message = self.env._(
+                "%(city)s is not a municipality of %(state)s.",
+                city=city.name,
+                state=self.env["res.country.state"].browse(vals.get("state_id") or []).name or country.name,
+            )
+            errors.append(("city_id", message))
+
         for field_name, limit in schema.FIELD_MAX_LENGTHS.items():
             value = vals.get(field_name)
             if isinstance(value, str) and len(value) > limit:
@@ -200,6 +209,37 @@ class ResPartner(models.Model):
             vals["notification_whatsapp"] = ch.normalize_phone_list(
                 vals["notification_whatsapp"], country.code if country else None
             )[0]
+        return self._prepare_customer_city(vals, country)
+
+    def _prepare_customer_city(self, vals, country=None):
+        """A Honduran customer's municipality from its department's list:
+        a chosen city gives its name (and department, as Odoo's address
+        form does); a typed name is matched to the department's list
+        (accents and case ignored) and, when it matches, written as the
+        list spells it. An unmatched name stays free text, without a city."""
+        if vals.get("city_id"):
+            city = self.env["res.city"].browse(vals["city_id"])
+            vals["city"] = city.name
+            if not vals.get("state_id") and city.state_id:
+                vals["state_id"] = city.state_id.id
+            return vals
+        name = vals.get("city")
+        if "city" not in vals and "state_id" in vals and len(self) == 1:
+            # A new department: the stored name is matched in it.
+            name = self.city
+        if "city_id" in vals or not isinstance(name, str):
+            return vals
+        country = self._customer_country(vals, country)
+        if not country or country.code != "HN":
+            return vals
+        if "state_id" in vals:
+            state = self.env["res.country.state"].browse(vals["state_id"] or [])
+        else:
+            state = self.state_id[:1]
+        city = self.env["res.city"]._customer_match_city(country, state, name)
+        vals["city_id"] = city.id
+        if city:
+            vals["city"] = city.name
         return vals
 
     def _prepare_customer_write_vals(self, vals, registering):
@@ -245,6 +285,7 @@ class ResPartner(models.Model):
             "vat": record.vat,
             "street": record.street,
             "city": record.city,
+            "city_id": record.city_id.id,
             "state_id": record.state_id.id,
             "country_id": record.country_id.id,
             "company_type": record.company_type,

@@ -31,3 +31,8 @@ from . import test_customer_pipeline
 from . import test_sunat_rule
 from . import test_detraction_flag
 from . import test_job_channels
+from . import test_hn_municipalities
+from . import test_customs_file_chatter
+from . import test_customer_documents_portal
+from . import test_customer_import_municipality
+from . import test_customer_document_expiry_bulk

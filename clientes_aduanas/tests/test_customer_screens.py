@@ -238,10 +238,12 @@ class TestCustomerForm(ClientesAduanasCase):
         form.phone = "+504 2550 1111"
         form.country_id = self.hn
         with self.assertRaises(AssertionError):
-            form.save()  # city and department are required in the view for Honduras
-        form.city = "San Pedro Sula"
+            form.save()  # municipality and department are required in the view for Honduras
+        # Honduras picks the municipality from the department's list.
         form.state_id = self.state_cortes
-        self.assertEqual(form.save().state_id.code, "CR")
+        form.city_id = self.env.ref("clientes_aduanas.city_hn_0501")
+        customer = form.save()
+        self.assertEqual((customer.state_id.code, customer.city), ("CR", "San Pedro Sula"))
 
     def test_honduran_departments(self):
         states = self.env["res.country.state"].search([("country_id", "=", self.hn.id)])

@@ -24,6 +24,7 @@ DOCUMENT_TYPE = "document_type"  # an identification type, by code or name
 PERSON_TYPE = "person_type"  # Natural / Jurídica
 CATALOG = "catalog"  # a many2one read by code or name (country, category...)
 STATE = "state"  # a department, read within the row's country
+CITY_CODE = "city_code"  # a municipality of the list, by its code (Honduras: INE DDMM)
 BOOLEAN = "boolean"  # Sí / No
 HTML = "html"  # Odoo keeps HTML; the file holds plain text
 PARENT = "parent"  # a contact's customer, by document number
@@ -75,6 +76,7 @@ CUSTOMER_SYNONYMS = {
     "street": ("Dirección fiscal", "Domicilio", "Address", "Street"),
     "city": ("Municipio", "Ciudad o municipio", "City"),
     "state": ("Departamento de Honduras", "Region", "Department"),
+    "city_code": ("Código INE", "Código de municipio", "Código del municipio", "INE code", "Municipality code"),
     "country": ("Country",),
     "email": ("Correo electrónico", "Email principal", "E-mail", "Correo", "Mail", "Main email"),
     "phone": ("Teléfono principal", "Telefono fijo", "Phone", "Telephone", "Main phone"),
@@ -97,6 +99,7 @@ CUSTOMER_NOTES = {
     "company_type": "Natural o Jurídica. Vacío: se deduce del RUC.",
     "city": "Obligatoria para clientes de Honduras.",
     "state": "Departamento (obligatorio para clientes de Honduras).",
+    "city_code": "Honduras: código INE del municipio (0801 = Distrito Central); da la ciudad y el departamento.",
     "country": "Vacío: el país del tipo de documento.",
     "phone_is_whatsapp": "Sí o No.",
     "detraction_required": "Sí o No.",
@@ -118,6 +121,7 @@ CUSTOMER_COLUMNS = _described(
         Column("street", "Dirección", "street", required=True, max_length=NAME_MAX),
         Column("city", "Ciudad", "city", max_length=120),
         Column("state", "Departamento", "state_id", STATE),
+        Column("city_code", "Código INE del municipio", "city_id", CITY_CODE),
         Column("country", "País", "country_id", CATALOG),
         Column("email", "Email", "email", required=True, max_length=254),
         Column("phone", "Teléfono", "phone", required=True, max_length=64),

@@ -115,6 +115,8 @@ class CustomerExportWizard(models.TransientModel):
             return sheet.YES if value else sheet.NO
         if column.kind in (schema.DOCUMENT_TYPE, schema.CATALOG, schema.STATE):
             return value.name or ""
+        if column.kind == schema.CITY_CODE:
+            return value.hn_ine_code or ""
         if column.kind == schema.HTML:
             return html2plaintext(value, include_references=False) if value else ""
         return value or ""
