@@ -4,7 +4,7 @@ import secrets
 
 import requests
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.clientes_aduanas.tools import rate_limit
@@ -315,7 +315,29 @@ class WhatsappAccount(models.Model):
 
     @api.model
     def _for_company(self, company):
-        return self.sudo().search([("company_id", "=", company.id)], limit=1)
+        """The company's sending account (the first active one)."""
+        return self.sudo().browse(self._account_id_for_company(company.id))
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _account_id_for_company(self, company_id):
+        # Read on every customs-file change: cached, cleared when an account
+        # is created, changes company, order or activity, or is deleted.
+        return self.sudo().search([("company_id", "=", company_id)], limit=1).id or None
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"company_id", "active", "sequence"} & set(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
 
     @api.model
     def _webhook_changes(self, payload):
