@@ -40,18 +40,23 @@ class WhatsappWebhook(http.Controller):
 
     @http.route(_webhook_url, type="http", methods=["POST"], auth="public", csrf=False, save_session=False)
     def whatsapp_webhook(self):
-        """Delivery statuses and inbound messages. Nothing is read, let
-        alone written, before the signature is verified."""
+        """Delivery statuses and inbound messages. Each change of the body
+        names its account (business account id and phone number id); the
+        body is accepted only when it is signed with the app secret of every
+        account it names. Nothing is written before that."""
         body = request.httprequest.get_data()
         header = request.httprequest.headers.get("X-Hub-Signature-256", "")
-        secrets = request.env["whatsapp.account"].sudo().search([]).mapped("app_secret")
-        if not any(valid_signature(secret, body, header) for secret in secrets):
-            _logger.warning("WhatsApp webhook call refused: missing or wrong signature")
-            raise Forbidden()
         try:
             payload = json.loads(body)
         except ValueError:
-            _logger.warning("WhatsApp webhook call ignored: the body is not JSON")
-            return request.make_json_response({"status": "ignored"})
-        request.env["whatsapp.message"].sudo()._process_webhook(payload)
+            payload = None
+        changes = request.env["whatsapp.account"].sudo()._webhook_changes(payload)
+        if not changes:
+            _logger.warning("WhatsApp webhook call refused: no known account in the body")
+            raise Forbidden()
+        accounts = {account for account, _value in changes}
+        if not all(valid_signature(account.app_secret, body, header) for account in accounts):
+            _logger.warning("WhatsApp webhook call refused: missing or wrong signature")
+            raise Forbidden()
+        request.env["whatsapp.message"].sudo()._apply_webhook(changes)
         return request.make_json_response({"status": "ok"})

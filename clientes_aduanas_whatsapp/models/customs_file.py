@@ -1,7 +1,5 @@
 from odoo import fields, models
 
-from .whatsapp_account import split_params
-
 
 class CustomsFile(models.Model):
     _inherit = "customs.file"
@@ -12,41 +10,71 @@ class CustomsFile(models.Model):
         """Values a template parameter of a customs-file message can take,
         in the customer's language."""
         self.ensure_one()
-        record = self.with_context(lang=self.commercial_partner_id.lang or self.env.lang)
-        labels = dict(record._fields["state"]._description_selection(record.env))
+        partner = self.commercial_partner_id
+        record = self.with_context(lang=partner.lang or self.env.lang)
+        states = dict(record._fields["state"]._description_selection(record.env))
+        channels = dict(record._fields["selectivity_channel"]._description_selection(record.env))
         return {
-            "customer_name": self.commercial_partner_id.name,
+            "customer_name": partner.name,
             "file_reference": self.name,
-            "file_state": labels[self.state],
+            "file_state": states[self.state],
             "file_portal_url": f"{self.get_base_url()}{self.sudo().get_portal_url()}",
+            "selectivity_channel": channels.get(self.selectivity_channel, ""),
+            "release_date": record._whatsapp_release_date(),
         }
 
-    def _whatsapp_notify_state(self):
-        """Queue the state template to every WhatsApp number of the
-        customers of these files (beside the notification e-mail)."""
+    def _whatsapp_release_date(self):
+        """The levante as the customer reads it: its language's date format
+        and the time, in its time zone (the company's when it has none)."""
+        if not self.release_datetime:
+            return ""
+        tz = self.commercial_partner_id.tz or self.company_id.partner_id.tz or "UTC"
+        local = fields.Datetime.context_timestamp(self.with_context(tz=tz), self.release_datetime)
+        date_format = self.env["res.lang"]._get_data(code=self.env.lang or "en_US").date_format or "%m/%d/%Y"
+        return local.strftime(f"{date_format} %H:%M")
+
+    def _whatsapp_notify(self, event):
+        """Queue the ``event`` template of each file's company account to
+        every WhatsApp number of the file's customer (beside the e-mail)."""
         Account = self.env["whatsapp.account"]
+        accounts = {}
         vals_list = []
         for record in self.sudo():
             partner = record.commercial_partner_id
-            account = Account._for_company(record.company_id)
-            template = account.state_template_id
-            if not (template and template.usable) or partner.customer_state != "active":
+            if partner.customer_state != "active":
+                continue
+            if record.company_id not in accounts:
+                accounts[record.company_id] = Account._for_company(record.company_id)
+            account = accounts[record.company_id]
+            if not account:
+                continue
+            if (
+                event == "customs_file_state_changed"
+                and record.state == "released"
+                and account._event_template("customs_file_released")[0]
+            ):
+                # As the e-mail: the move to released is announced by the
+                # levante message, fired by the same write.
+                continue
+            template, keys = account._event_template(event)
+            if not template:
                 continue
             values = record._whatsapp_param_values()
-            params = [values[key] for key in split_params(account.state_template_params)]
-            for number in partner._whatsapp_recipients():
-                vals_list.append(
-                    {
-                        "account_id": account.id,
-                        "partner_id": partner.id,
-                        "customs_file_id": record.id,
-                        "number": number,
-                        "event": "customs_file_state_changed",
-                        "template_id": template.id,
-                        "params": params,
-                        "body": template._render(params),
-                    }
-                )
+            params = [values[key] for key in keys]
+            body = template._render(params)
+            vals_list.extend(
+                {
+                    "account_id": account.id,
+                    "partner_id": partner.id,
+                    "customs_file_id": record.id,
+                    "number": number,
+                    "event": event,
+                    "template_id": template.id,
+                    "params": params,
+                    "body": body,
+                }
+                for number in partner._whatsapp_recipients()
+            )
         if vals_list:
             self.env["whatsapp.message"]._queue(vals_list)
 

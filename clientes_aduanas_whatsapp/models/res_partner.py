@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.clientes_aduanas.tools import contact_channel as ch
 
-from .whatsapp_account import split_params
+from .whatsapp_account import FILE_EVENTS
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 
@@ -26,6 +26,8 @@ class ResPartner(models.Model):
         string="WhatsApp Window Until",
         readonly=True,
         copy=False,
+        # When the customer last wrote: part of the conversation.
+        groups="clientes_aduanas.clientes_aduanas_group_view",
         help="Free text can be sent until then: 24 hours after the customer's last WhatsApp message.",
     )
     whatsapp_blacklisted = fields.Char(
@@ -120,8 +122,8 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     def _customer_event(self, event, **payload):
         res = super()._customer_event(event, **payload)
-        if event == "customs_file_state_changed":
-            payload["customs_files"]._whatsapp_notify_state()
+        if event in FILE_EVENTS:
+            payload["customs_files"]._whatsapp_notify(event)
         elif event == "invoice_posted":
             self._whatsapp_notify_invoices(payload["moves"])
         return res
@@ -132,10 +134,8 @@ class ResPartner(models.Model):
         for move in moves:
             partner = move.commercial_partner_id
             account = Account._for_company(move.company_id)
-            if (
-                not (account.notify_invoices and account.invoice_template_id.usable)
-                or partner.customer_state != "active"
-            ):
+            template, keys = account._event_template("invoice_posted") if account else (None, [])
+            if not template or partner.customer_state != "active":
                 continue
             values = {
                 "customer_name": partner.name,
@@ -144,7 +144,7 @@ class ResPartner(models.Model):
                 if move.currency_id
                 else str(move.amount_total),
             }
-            params = [values[key] for key in split_params(account.invoice_template_params)]
+            params = [values[key] for key in keys]
             for number in partner._whatsapp_recipients():
                 vals_list.append(
                     {
@@ -153,9 +153,9 @@ class ResPartner(models.Model):
                         "move_id": move.id,
                         "number": number,
                         "event": "invoice_posted",
-                        "template_id": account.invoice_template_id.id,
+                        "template_id": template.id,
                         "params": params,
-                        "body": account.invoice_template_id._render(params),
+                        "body": template._render(params),
                     }
                 )
         if vals_list:

@@ -4,21 +4,31 @@ import secrets
 
 import requests
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.clientes_aduanas.tools import rate_limit
 
 _logger = logging.getLogger(__name__)
 
+FILE_EVENTS = ("customs_file_state_changed", "customs_file_channel_assigned", "customs_file_released")
 # Values a template's {{n}} can be filled with, per event.
 PARAM_KEYS = {
-    "customer_name": ("customs_file_state_changed", "invoice_posted", "manual", "manual_file"),
-    "file_reference": ("customs_file_state_changed", "manual_file"),
-    "file_state": ("customs_file_state_changed", "manual_file"),
-    "file_portal_url": ("customs_file_state_changed", "manual_file"),
+    "customer_name": (*FILE_EVENTS, "invoice_posted", "manual", "manual_file"),
+    "file_reference": (*FILE_EVENTS, "manual_file"),
+    "file_state": (*FILE_EVENTS, "manual_file"),
+    "file_portal_url": (*FILE_EVENTS, "manual_file"),
+    "selectivity_channel": ("customs_file_channel_assigned",),
+    "release_date": ("customs_file_released",),
     "invoice_number": ("invoice_posted",),
     "invoice_amount": ("invoice_posted",),
+}
+# The account's template and parameters of each notification event.
+EVENT_SETTINGS = {
+    "customs_file_state_changed": ("state_template_id", "state_template_params"),
+    "customs_file_channel_assigned": ("channel_template_id", "channel_template_params"),
+    "customs_file_released": ("release_template_id", "release_template_params"),
+    "invoice_posted": ("invoice_template_id", "invoice_template_params"),
 }
 PLACEHOLDER = re.compile(r"\{\{\s*(\d+)\s*\}\}")
 
@@ -91,6 +101,30 @@ class WhatsappAccount(models.Model):
         help="Values of {{1}}, {{2}}... separated by commas: customer_name, file_reference, file_state, "
         "file_portal_url.",
     )
+    channel_template_id = fields.Many2one(
+        "whatsapp.template",
+        string="Selectivity Channel Template",
+        domain="[('account_id', '=', id), ('usable', '=', True)]",
+        help="Sent to the customer's WhatsApp numbers when customs assigns a selectivity channel to one of its "
+        "customs files.",
+    )
+    channel_template_params = fields.Char(
+        string="Selectivity Channel Parameters",
+        help="Values of {{1}}, {{2}}... separated by commas: customer_name, file_reference, file_state, "
+        "file_portal_url, selectivity_channel.",
+    )
+    release_template_id = fields.Many2one(
+        "whatsapp.template",
+        string="Levante Template",
+        domain="[('account_id', '=', id), ('usable', '=', True)]",
+        help="Sent to the customer's WhatsApp numbers when the levante of one of its customs files is recorded; "
+        "the move to released is then announced by this message alone.",
+    )
+    release_template_params = fields.Char(
+        string="Levante Parameters",
+        help="Values of {{1}}, {{2}}... separated by commas: customer_name, file_reference, file_state, "
+        "file_portal_url, release_date.",
+    )
     notify_invoices = fields.Boolean(string="Notify Posted Invoices")
     invoice_template_id = fields.Many2one(
         "whatsapp.template",
@@ -112,18 +146,30 @@ class WhatsappAccount(models.Model):
     @api.constrains(
         "state_template_id",
         "state_template_params",
+        "channel_template_id",
+        "channel_template_params",
+        "release_template_id",
+        "release_template_params",
         "notify_invoices",
         "invoice_template_id",
         "invoice_template_params",
     )
     def _check_event_params(self):
         for account in self:
-            account._check_params(
-                account.state_template_id, account.state_template_params, "customs_file_state_changed"
-            )
             if account.notify_invoices and not account.invoice_template_id:
                 raise ValidationError(self.env._("Choose the template of the invoice notification."))
-            account._check_params(account.invoice_template_id, account.invoice_template_params, "invoice_posted")
+            for event, (template_field, params_field) in EVENT_SETTINGS.items():
+                account._check_params(account[template_field], account[params_field], event)
+
+    def _event_template(self, event):
+        """The template and parameter keys this account sends on ``event``,
+        or an empty template when it sends nothing then."""
+        self.ensure_one()
+        template_field, params_field = EVENT_SETTINGS[event]
+        template = self[template_field]
+        if not template.usable or (event == "invoice_posted" and not self.notify_invoices):
+            return template.browse(), []
+        return template, split_params(self[params_field])
 
     def _check_params(self, template, params_text, event):
         """Every {{n}} of ``template`` gets exactly one known value of
@@ -269,4 +315,59 @@ class WhatsappAccount(models.Model):
 
     @api.model
     def _for_company(self, company):
-        return self.sudo().search([("company_id", "=", company.id)], limit=1)
+        """The company's sending account (the first active one)."""
+        return self.sudo().browse(self._account_id_for_company(company.id))
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _account_id_for_company(self, company_id):
+        # Read on every customs-file change: cached, cleared when an account
+        # is created, changes company, order or activity, or is deleted.
+        return self.sudo().search([("company_id", "=", company_id)], limit=1).id or None
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"company_id", "active", "sequence"} & set(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    @api.model
+    def _webhook_changes(self, payload):
+        """The changes of a webhook body, each with the account it is for:
+        ``[(account, value)]``. Meta names the account of each change by its
+        entry's ``id`` (the WhatsApp Business account) and the value's
+        ``metadata.phone_number_id``. None when a change names no active
+        account (or several): the caller refuses the whole body."""
+        found = []
+        entries = payload.get("entry") if isinstance(payload, dict) else None
+        for entry in entries if isinstance(entries, list) else []:
+            changes = entry.get("changes") if isinstance(entry, dict) else None
+            for change in changes if isinstance(changes, list) else []:
+                value = change.get("value") if isinstance(change, dict) else None
+                if not isinstance(value, dict):
+                    continue
+                metadata = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
+                found.append((str(entry.get("id") or ""), str(metadata.get("phone_number_id") or ""), value))
+        if not found:
+            return None
+        # One query: the accounts and their secrets (the caller verifies the
+        # signature with the secret of the account each change is for).
+        accounts = self.sudo().search_fetch(
+            [("waba_id", "in", list({waba for waba, _phone, _value in found}))],
+            ["waba_id", "phone_number_id", "app_secret"],
+        )
+        result = []
+        for waba, phone, value in found:
+            account = accounts.filtered(lambda a, w=waba, p=phone: a.waba_id == w and (a.phone_number_id == p or not p))
+            if len(account) != 1:
+                return None
+            result.append((account, value))
+        return result

@@ -35,8 +35,11 @@ class WhatsappMessage(models.Model):
     event = fields.Selection(
         [
             ("customs_file_state_changed", "Customs file state"),
+            ("customs_file_channel_assigned", "Selectivity channel"),
+            ("customs_file_released", "Levante"),
             ("invoice_posted", "Invoice posted"),
             ("manual", "Sent by a user"),
+            ("inbound", "Received from the customer"),
         ],
         required=True,
         readonly=True,
@@ -47,7 +50,14 @@ class WhatsappMessage(models.Model):
     body = fields.Text(readonly=True, groups="clientes_aduanas.clientes_aduanas_group_view")
     wamid = fields.Char(string="WhatsApp Message ID", readonly=True, copy=False)
     state = fields.Selection(
-        [("queued", "Queued"), ("sent", "Sent"), ("delivered", "Delivered"), ("read", "Read"), ("failed", "Failed")],
+        [
+            ("queued", "Queued"),
+            ("sent", "Sent"),
+            ("delivered", "Delivered"),
+            ("read", "Read"),
+            ("failed", "Failed"),
+            ("received", "Received"),
+        ],
         required=True,
         default="queued",
         readonly=True,
@@ -67,16 +77,28 @@ class WhatsappMessage(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _queue(self, vals_list):
-        """Create the messages and one job per message: the job starts after
-        the caller's transaction commits (queue_job stores it in that same
-        transaction), so nothing is ever sent for a change rolled back."""
+        """Create the messages (one INSERT) and one dispatch job for them
+        all, stored in the caller's transaction: it runs after the commit
+        (never for a change rolled back) and queues one send job per
+        message. queue_job stores each job with its own queries; the user's
+        request pays for one job, whatever the number of recipients."""
         messages = self.sudo().create(vals_list)
-        for message in messages:
+        if messages:
+            messages.with_delay(
+                description=self.env._("WhatsApp: queue %(count)s messages", count=len(messages))
+            )._dispatch_send_jobs()
+        return messages
+
+    def _dispatch_send_jobs(self):
+        """Queue job: one send job per message still queued (each retried
+        on its own)."""
+        queued = self.filtered(lambda m: m.state == "queued")
+        for message in queued:
             message.with_delay(
                 max_retries=MAX_ATTEMPTS,
                 description=self.env._("WhatsApp to %(number)s", number=message.number),
             )._send_job()
-        return messages
+        return f"{len(queued)} send jobs queued"
 
     # ------------------------------------------------------------------
     # Sending (queue job)
@@ -150,38 +172,50 @@ class WhatsappMessage(models.Model):
         self._post_in_chatter()
 
     def _post_in_chatter(self):
+        """A note per message, without its text: the content stays in the
+        message record (readable with *Clientes: Ver* only) and the note
+        links to it. On the customs file (itself *Clientes: Ver* only) the
+        note gives the number, the state and Meta's error; on the customer,
+        whose chatter every internal user reads, only what happened."""
         labels = dict(self._fields["state"]._description_selection(self.env))
         for message in self:
-            record = message.customs_file_id or message.partner_id
-            if not record:
-                continue
-            text = Markup("%s<br/>%s") % (
-                self.env._("WhatsApp to %(number)s: %(state)s", number=message.number, state=labels[message.state]),
-                message.body or "",
-            )
-            if message.state == "failed":
-                text += Markup("<br/>%s") % self.env._(
-                    "Error %(code)s: %(title)s", code=message.error_code, title=message.error_title
+            link = message._get_html_link(title=self.env._("See the message"))
+            if message.customs_file_id:
+                text = Markup("%s (%s)") % (
+                    self.env._("WhatsApp to %(number)s: %(state)s", number=message.number, state=labels[message.state]),
+                    link,
                 )
-            record.sudo().message_post(body=text, subtype_xmlid="mail.mt_note")
+                if message.state == "failed":
+                    text += Markup("<br/>%s") % self.env._(
+                        "Error %(code)s: %(title)s", code=message.error_code, title=message.error_title
+                    )
+                message.customs_file_id.sudo().message_post(body=text, subtype_xmlid="mail.mt_note")
+            elif message.partner_id:
+                if message.state == "failed":
+                    what = self.env._("WhatsApp notification failed")
+                else:
+                    what = self.env._("WhatsApp notification sent")
+                message.partner_id.sudo().message_post(
+                    body=Markup("%s (%s)") % (what, link), subtype_xmlid="mail.mt_note"
+                )
 
     # ------------------------------------------------------------------
     # Webhook
     # ------------------------------------------------------------------
     @api.model
     def _process_webhook(self, payload):
-        """Apply a verified webhook call: delivery statuses and inbound
-        messages of every entry."""
+        """Apply a webhook body whose signature was verified: the changes of
+        the accounts it names (see ``whatsapp.account._webhook_changes``)."""
+        return self._apply_webhook(self.env["whatsapp.account"]._webhook_changes(payload) or [])
+
+    @api.model
+    def _apply_webhook(self, changes):
+        """Delivery statuses and inbound messages of ``[(account, value)]``:
+        each applies to its own account's messages only."""
         statuses, inbound = [], []
-        entries = payload.get("entry") if isinstance(payload, dict) else None
-        for entry in entries if isinstance(entries, list) else []:
-            changes = entry.get("changes") if isinstance(entry, dict) else None
-            for change in changes if isinstance(changes, list) else []:
-                value = change.get("value") if isinstance(change, dict) else None
-                if not isinstance(value, dict):
-                    continue
-                statuses.extend(s for s in value.get("statuses") or [] if isinstance(s, dict))
-                inbound.extend(m for m in value.get("messages") or [] if isinstance(m, dict))
+        for account, value in changes:
+            statuses.extend((account, s) for s in value.get("statuses") or [] if isinstance(s, dict))
+            inbound.extend((account, m) for m in value.get("messages") or [] if isinstance(m, dict))
         if statuses:
             self._apply_statuses(statuses)
         if inbound:
@@ -190,12 +224,19 @@ class WhatsappMessage(models.Model):
 
     @api.model
     def _apply_statuses(self, statuses):
-        wamids = [s.get("id") for s in statuses if s.get("id")]
-        messages = {m.wamid: m for m in self.sudo().search([("wamid", "in", wamids)])}
-        for status in statuses:
-            message = messages.get(status.get("id"))
+        """``[(account, status)]``. One query finds the messages (by wamid,
+        unique index), whatever the number stored."""
+        wamids = [s.get("id") for _account, s in statuses if isinstance(s.get("id"), str)]
+        accounts = {account.id for account, _status in statuses}
+        found = self.sudo().search_fetch(
+            [("wamid", "in", wamids), ("account_id", "in", list(accounts))],
+            ["account_id", "wamid", "state", "sent_date", "delivered_date", "read_date"],
+        )
+        messages = {(m.account_id.id, m.wamid): m for m in found}
+        for account, status in statuses:
+            message = messages.get((account.id, status.get("id")))
             new = status.get("status")
-            if not message or new not in ("sent", "delivered", "read", "failed"):
+            if not message or new not in ("sent", "delivered", "read", "failed") or message.state == "received":
                 continue
             when = _timestamp(status.get("timestamp"))
             if new == "failed":
@@ -224,8 +265,18 @@ class WhatsappMessage(models.Model):
 
     @api.model
     def _receive(self, inbound):
+        """``[(account, message)]``: a message from a customer's number is
+        recorded (its text only in the record), noted without its text in
+        the customer's chatter, and opens the 24-hour window; BAJA / STOP
+        puts the number on the phone blacklist. Meta repeats callbacks: a
+        wamid already recorded is skipped."""
         Partner = self.env["res.partner"].sudo()
-        for item in inbound:
+        wamids = [str(item.get("id")) for _account, item in inbound if item.get("id")]
+        seen = set(self.sudo().search([("wamid", "in", wamids)]).mapped("wamid")) if wamids else set()
+        for account, item in inbound:
+            wamid = str(item.get("id") or "") or False
+            if wamid and wamid in seen:
+                continue
             number = "+" + "".join(c for c in str(item.get("from") or "") if c.isdigit())
             text_part = item.get("text") if isinstance(item.get("text"), dict) else {}
             button = item.get("button") if isinstance(item.get("button"), dict) else {}
@@ -234,19 +285,50 @@ class WhatsappMessage(models.Model):
             if not partner:
                 _logger.info("WhatsApp message from an unknown number ignored (%s***)", number[:5])
                 continue
+            seen.add(wamid)
             when = _timestamp(item.get("timestamp"))
-            partner.write({"whatsapp_window_until": when + WINDOW})
+            message = self.sudo().create(
+                {
+                    "account_id": account.id,
+                    "partner_id": partner.id,
+                    "number": number,
+                    "event": "inbound",
+                    "state": "received",
+                    "body": text or "-",
+                    "wamid": wamid,
+                    "sent_date": when,
+                }
+            )
+            if not partner.whatsapp_window_until or partner.whatsapp_window_until < when + WINDOW:
+                partner.write({"whatsapp_window_until": when + WINDOW})
+            link = message._get_html_link(title=self.env._("See the message"))
             partner.message_post(
-                body=self.env._("WhatsApp from %(number)s: %(text)s", number=number, text=text or "-"),
+                body=Markup("%s (%s)")
+                % (self.env._("WhatsApp message received from %(number)s", number=mask_number(number)), link),
                 subtype_xmlid="mail.mt_note",
             )
-            if text.upper().strip(" .!") in OPT_OUT_WORDS:
-                note = self.env._("Asked not to receive WhatsApp messages (%(word)s).", word=text)
-                self.env["phone.blacklist"].sudo()._add([number], message=note)
+            word = text.upper().strip(" .!")
+            if word in OPT_OUT_WORDS:
+                self.env["phone.blacklist"].sudo()._add(
+                    [number], message=self.env._("Asked not to receive WhatsApp messages (%(word)s).", word=word)
+                )
                 partner.message_post(
-                    body=self.env._("%(number)s put on the phone blacklist: %(note)s", number=number, note=note),
+                    body=Markup("%s (%s)")
+                    % (
+                        self.env._(
+                            "WhatsApp number %(number)s asked not to receive messages and is on the phone blacklist",
+                            number=mask_number(number),
+                        ),
+                        link,
+                    ),
                     subtype_xmlid="mail.mt_note",
                 )
+
+
+def mask_number(number):
+    """A number as the customer's chatter shows it: its country code and
+    last two digits (the whole number is readable with *Clientes: Ver*)."""
+    return f"{number[:4]}…{number[-2:]}" if len(number) > 6 else "…"
 
 
 def _timestamp(value):

@@ -1,3 +1,5 @@
+import contextlib
+
 import odoo.tests.common as odoo_tests_common
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
@@ -11,12 +13,63 @@ if not hasattr(odoo_tests_common, "SETATTR_SOURCES"):
 # pylint: disable=wrong-import-position
 from odoo.addons.clientes_aduanas.tests.common import ClientesAduanasCase
 from odoo.addons.clientes_aduanas.tools import rate_limit
+from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from . import fake_graph
 from .fake_graph import FakeGraph
 
-__all__ = ["trap_jobs"]
+__all__ = ["trap_jobs", "trap_sends"]
+
+
+class SendJobsTrap:
+    """queue_job's trap seen from the send jobs. The user's request queues
+    one dispatch job, which queues one send job per message when the job
+    runner runs it after the commit: every count and run of this trap first
+    runs the trapped dispatch jobs, as the runner would."""
+
+    def __init__(self, trap):
+        self.trap = trap
+        self.dispatched = 0
+
+    def _dispatch(self):
+        pending = [job for job in self.trap.enqueued_jobs if job.method_name == "_dispatch_send_jobs"]
+        for job in pending:
+            self.trap.enqueued_jobs.remove(job)
+            job.perform()
+            self.dispatched += 1
+
+    @property
+    def enqueued_jobs(self):
+        self._dispatch()
+        return self.trap.enqueued_jobs
+
+    def assert_jobs_count(self, expected):
+        self._dispatch()
+        self.trap.assert_jobs_count(expected)
+
+    def perform_enqueued_jobs(self):
+        self._dispatch()
+        self.trap.perform_enqueued_jobs()
+
+
+@contextlib.contextmanager
+def trap_sends():
+    with trap_jobs() as trap:
+        yield SendJobsTrap(trap)
+
+
+def run_stored_dispatch(env):
+    """What the job runner does after the commit: run the stored dispatch
+    jobs; returns the send jobs they stored."""
+    Job_ = env["queue.job"]
+    for stored in Job_.search([("method_name", "=", "_dispatch_send_jobs"), ("state", "=", "pending")]):
+        job = Job.load(env, stored.uuid)
+        job.perform()
+        job.set_done()
+        job.store()
+    return Job_.search([("method_name", "=", "_send_job"), ("state", "=", "pending")], order="id")
+
 
 NUMBER_1 = "+51987650001"
 NUMBER_2 = "+51987650002"
@@ -28,6 +81,8 @@ class WhatsappSetupMixin:
 
     @classmethod
     def _start_fake_graph(cls):
+        # What an earlier class left in the fake API is none of this one's.
+        FakeGraph.reset()
         cls.server, cls.graph_url = fake_graph.start_server()
         cls.addClassCleanup(cls.server.server_close)
         cls.addClassCleanup(cls.server.shutdown)

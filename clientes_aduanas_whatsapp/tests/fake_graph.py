@@ -50,6 +50,24 @@ TEMPLATES = [
         "quality_score": {"score": "UNKNOWN"},
         "components": [{"type": "HEADER", "format": "TEXT", "text": "x"}, {"type": "BODY", "text": "Sin parámetros"}],
     },
+    {
+        "id": "9005",
+        "name": "canal_asignado",
+        "language": "es",
+        "category": "UTILITY",
+        "status": "APPROVED",
+        "quality_score": {"score": "GREEN"},
+        "components": [{"type": "BODY", "text": "{{1}}: a su expediente {{2}} la aduana le asignó canal {{3}}."}],
+    },
+    {
+        "id": "9006",
+        "name": "levante",
+        "language": "es",
+        "category": "UTILITY",
+        "status": "APPROVED",
+        "quality_score": {"score": "GREEN"},
+        "components": [{"type": "BODY", "text": "{{1}}: su expediente {{2}} obtuvo levante el {{3}}. {{4}}"}],
+    },
 ]
 
 

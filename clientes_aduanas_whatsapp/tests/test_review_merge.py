@@ -5,7 +5,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.clientes_aduanas.tests.common import CustomerDataMixin
 
-from .common import NUMBER_1, WhatsappCase, WhatsappSetupMixin, trap_jobs
+from .common import NUMBER_1, WhatsappCase, WhatsappSetupMixin, trap_sends
 
 
 @tagged("post_install", "-at_install")
@@ -30,7 +30,7 @@ class TestWhatsappReviewMerge(WhatsappCase):
         wizard = self._wizard(
             self.user_edit, customs_file_id=self.other_file.id, template_id=self.account.state_template_id.id
         )
-        with trap_jobs() as trap, self.assertRaisesRegex(UserError, "belongs to another customer"):
+        with trap_sends() as trap, self.assertRaisesRegex(UserError, "belongs to another customer"):
             wizard.action_send()
         trap.assert_jobs_count(0)
         self.assertFalse(self.Message.search([("customs_file_id", "=", self.other_file.id)]))
@@ -55,7 +55,7 @@ class TestWhatsappReviewMerge(WhatsappCase):
         # wrong account.
         self.user_edit.company_ids |= other_company
         wizard = self._wizard(self.user_edit, template_id=foreign.id, template_params="customer_name")
-        with trap_jobs() as trap, self.assertRaisesRegex(UserError, "another WhatsApp account"):
+        with trap_sends() as trap, self.assertRaisesRegex(UserError, "another WhatsApp account"):
             wizard.action_send()
         trap.assert_jobs_count(0)
         self.assertFalse(self.Message.search([("account_id", "=", other_account.id)]))
@@ -124,7 +124,7 @@ class TestWhatsappDocumentCompany(WhatsappCase):
         self.assertEqual(self.env_ab.company, self.company_a)
         self.assertFalse(self.account.notify_invoices)
         invoice_b, invoice_a = self._invoice(self.company_b), self._invoice(self.company_a)
-        with trap_jobs() as trap:
+        with trap_sends() as trap:
             (invoice_a | invoice_b).action_post()
             trap.assert_jobs_count(2)
         messages = self.Message.search([("move_id", "in", (invoice_a | invoice_b).ids)])
@@ -135,7 +135,7 @@ class TestWhatsappDocumentCompany(WhatsappCase):
         record = self.env_ab["customs.file"].create(
             {"partner_id": self.customer.id, "operation_type": "import", "company_id": self.company_b.id}
         )
-        with trap_jobs() as trap:
+        with trap_sends() as trap:
             record.action_start()
             trap.assert_jobs_count(2)
         self.assertEqual(self._messages(record).account_id, self.account_b)

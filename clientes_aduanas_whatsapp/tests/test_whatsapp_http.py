@@ -8,7 +8,7 @@ from odoo.tools import mute_logger
 from odoo.addons.clientes_aduanas.tests.common import CustomerDataMixin
 
 from .common import NUMBER_1, WhatsappSetupMixin
-from .fake_graph import FakeGraph
+from .fake_graph import PHONE_ID, WABA_ID, FakeGraph
 
 URL = "/whatsapp/webhook"
 
@@ -36,15 +36,17 @@ class TestWhatsappWebhookHttp(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
             {
                 "entry": [
                     {
+                        "id": WABA_ID,
                         "changes": [
                             {
                                 "value": {
+                                    "metadata": {"phone_number_id": PHONE_ID},
                                     "statuses": [
                                         {"id": "wamid.http.1", "status": "delivered", "timestamp": "1700000000"}
-                                    ]
+                                    ],
                                 }
                             }
-                        ]
+                        ],
                     }
                 ]
             }

@@ -8,8 +8,8 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
 
 from ..models.whatsapp_message import MAX_ATTEMPTS
-from .common import NUMBER_1, NUMBER_2, WhatsappCase, committed_env, trap_jobs
-from .fake_graph import GOOD_TOKEN, FakeGraph
+from .common import NUMBER_1, NUMBER_2, WhatsappCase, committed_env, run_stored_dispatch, trap_sends
+from .fake_graph import GOOD_TOKEN, PHONE_ID, WABA_ID, FakeGraph
 
 DIGITS_1 = NUMBER_1.lstrip("+")
 DIGITS_2 = NUMBER_2.lstrip("+")
@@ -19,20 +19,24 @@ DIGITS_2 = NUMBER_2.lstrip("+")
 class TestWhatsappAccount(WhatsappCase):
     def test_sync_reads_every_page(self):
         templates = self.account.template_ids
-        self.assertEqual(len(templates), 4)
+        self.assertEqual(len(templates), 6)
         pages = [path for method, path, _auth in FakeGraph.requests_seen if "message_templates" in path]
         self.assertFalse(pages, "the sync ran in setUpClass")
         self.account.action_sync_templates()
         pages = [path for method, path, _auth in FakeGraph.requests_seen if "message_templates" in path]
         self.assertEqual(len(pages), 2)
         self.assertIn("after=CURSOR2", pages[1])
-        self.assertEqual(len(self.account.template_ids), 4, "a second sync creates no duplicate")
+        self.assertEqual(len(self.account.template_ids), 6, "a second sync creates no duplicate")
         by_name = {t.name: t for t in self.account.template_ids}
         self.assertEqual(by_name["estado_expediente"].param_count, 3)
         self.assertIn("{{2}}", by_name["estado_expediente"].body)
         self.assertEqual(by_name["pendiente"].language, "es_PE")
         usable = {name for name, t in by_name.items() if t.usable}
-        self.assertEqual(usable, {"estado_expediente", "factura_emitida"}, "approved and not red only")
+        self.assertEqual(
+            usable,
+            {"estado_expediente", "factura_emitida", "canal_asignado", "levante"},
+            "approved and not red only",
+        )
 
     def test_test_connection(self):
         action = self.account.action_test_connection()
@@ -102,7 +106,7 @@ class TestWhatsappSend(WhatsappCase):
         return results
 
     def _start(self, record):
-        with trap_jobs() as trap:
+        with trap_sends() as trap:
             record.action_start()
             trap.assert_jobs_count(2)
             jobs = list(trap.enqueued_jobs)
@@ -140,7 +144,7 @@ class TestWhatsappSend(WhatsappCase):
         wizard_form.template_id = self.account.state_template_id
         self.assertEqual(wizard_form.template_params, "customer_name, file_reference, file_state")
         wizard = wizard_form.save()
-        with trap_jobs() as trap:
+        with trap_sends() as trap:
             result = wizard.action_send()
             trap.assert_jobs_count(2)
             jobs = list(trap.enqueued_jobs)
@@ -182,10 +186,7 @@ class TestWhatsappSend(WhatsappCase):
         record = self._file()
         record.action_start()
         message = self._messages(record)[0]
-        stored = self.env["queue.job"].search(
-            [("model_name", "=", "whatsapp.message"), ("method_name", "=", "_send_job")], order="id"
-        )
-        stored = stored.filtered(lambda j: j.records == message)
+        stored = run_stored_dispatch(self.env).filtered(lambda j: j.records == message)
         self.assertEqual(stored.channel, "root.whatsapp")
         self.assertEqual(stored.max_retries, MAX_ATTEMPTS)
         for _attempt in range(MAX_ATTEMPTS):
@@ -278,7 +279,7 @@ class TestWhatsappSend(WhatsappCase):
         self.env["phone.blacklist"].sudo()._add([NUMBER_2])
         self.assertEqual(self.customer.whatsapp_blacklisted, NUMBER_2)
         record = self._file()
-        with trap_jobs() as trap:
+        with trap_sends() as trap:
             record.action_start()
             trap.assert_jobs_count(1)
             trap.perform_enqueued_jobs()
@@ -300,7 +301,7 @@ class TestWhatsappSend(WhatsappCase):
         self._perform(jobs)
         self.assertEqual(set(self._messages(record).mapped("error_code")), {"suspended"})
         self.assertFalse(FakeGraph.sent)
-        with trap_jobs() as trap:
+        with trap_sends() as trap:
             self.customer._customer_event("customs_file_state_changed", customs_files=record, previous={})
             trap.assert_jobs_count(0)
         with self.assertRaisesRegex(UserError, "suspended"):
@@ -319,9 +320,11 @@ class TestWhatsappSend(WhatsappCase):
             {
                 "entry": [
                     {
+                        "id": WABA_ID,
                         "changes": [
                             {
                                 "value": {
+                                    "metadata": {"phone_number_id": PHONE_ID},
                                     "messages": [
                                         {
                                             "from": DIGITS_1,
@@ -330,17 +333,17 @@ class TestWhatsappSend(WhatsappCase):
                                             "type": "text",
                                             "text": {"body": "Hola"},
                                         }
-                                    ]
+                                    ],
                                 }
                             }
-                        ]
+                        ],
                     }
                 ]
             }
         )
         wizard.invalidate_recordset()
         self.assertTrue(wizard.window_open)
-        with trap_jobs() as trap:
+        with trap_sends() as trap:
             wizard.action_send()
             trap.perform_enqueued_jobs()
         self.assertEqual({p["type"] for p in FakeGraph.sent}, {"text"})
@@ -363,7 +366,7 @@ class TestWhatsappSend(WhatsappCase):
                 "invoice_line_ids": [Command.create({"product_id": product.id, "price_unit": 250, "tax_ids": []})],
             }
         )
-        with trap_jobs() as trap:
+        with trap_sends() as trap:
             invoice.action_post()
             trap.assert_jobs_count(2)
             trap.perform_enqueued_jobs()
@@ -378,7 +381,7 @@ class TestWhatsappSend(WhatsappCase):
 class TestWhatsappAccess(WhatsappCase):
     def test_user_without_view_sees_no_message(self):
         record = self._file()
-        with trap_jobs():
+        with trap_sends():
             record.action_start()
         messages = self._messages(record)
         self.assertEqual(len(messages), 2)

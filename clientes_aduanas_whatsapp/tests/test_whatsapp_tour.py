@@ -3,8 +3,8 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.addons.clientes_aduanas.tests.common import CustomerDataMixin
 from odoo.addons.queue_job.job import Job
 
-from .common import NUMBER_1, NUMBER_2, WhatsappSetupMixin
-from .fake_graph import FakeGraph
+from .common import NUMBER_1, NUMBER_2, WhatsappSetupMixin, run_stored_dispatch
+from .fake_graph import PHONE_ID, WABA_ID, FakeGraph
 
 
 @tagged("post_install", "-at_install", "clientes_aduanas_http")
@@ -31,7 +31,9 @@ class TestWhatsappTour(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
         self.assertEqual(sorted(messages.mapped("number")), [NUMBER_1, NUMBER_2])
         self.assertFalse(FakeGraph.sent, "nothing was sent during the request")
         # What the job runner does after the commit.
-        jobs = self.env["queue.job"].search([("model_name", "=", "whatsapp.message")])
+        dispatch = self.env["queue.job"].search([("model_name", "=", "whatsapp.message")])
+        self.assertEqual(dispatch.mapped("method_name"), ["_dispatch_send_jobs"], "one job in the request")
+        jobs = run_stored_dispatch(self.env)
         self.assertEqual(len(jobs), 2)
         for stored in jobs:
             Job.load(self.env, stored.uuid).perform()
@@ -43,16 +45,18 @@ class TestWhatsappTour(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
             {
                 "entry": [
                     {
+                        "id": WABA_ID,
                         "changes": [
                             {
                                 "value": {
+                                    "metadata": {"phone_number_id": PHONE_ID},
                                     "statuses": [
                                         {"id": by_number[NUMBER_1].wamid, "status": "delivered", "timestamp": "1"},
                                         {"id": by_number[NUMBER_2].wamid, "status": "read", "timestamp": "2"},
-                                    ]
+                                    ],
                                 }
                             }
-                        ]
+                        ],
                     }
                 ]
             }

@@ -2,7 +2,8 @@ import time
 
 from odoo.tests import tagged
 
-from .common import NUMBER_1, NUMBER_2, WhatsappCase, trap_jobs
+from .common import NUMBER_1, NUMBER_2, WhatsappCase, trap_sends
+from .fake_graph import PHONE_ID, WABA_ID
 
 DIGITS_1 = NUMBER_1.lstrip("+")
 
@@ -10,7 +11,14 @@ DIGITS_1 = NUMBER_1.lstrip("+")
 def statuses(*items):
     return {
         "object": "whatsapp_business_account",
-        "entry": [{"id": "203040506070", "changes": [{"field": "messages", "value": {"statuses": list(items)}}]}],
+        "entry": [
+            {
+                "id": WABA_ID,
+                "changes": [
+                    {"field": "messages", "value": {"metadata": {"phone_number_id": PHONE_ID}, "statuses": list(items)}}
+                ],
+            }
+        ],
     }
 
 
@@ -23,10 +31,12 @@ def inbound(number, text, ts=None):
         "object": "whatsapp_business_account",
         "entry": [
             {
+                "id": WABA_ID,
                 "changes": [
                     {
                         "field": "messages",
                         "value": {
+                            "metadata": {"phone_number_id": PHONE_ID},
                             "contacts": [{"wa_id": number, "profile": {"name": "Ana"}}],
                             "messages": [
                                 {
@@ -39,7 +49,7 @@ def inbound(number, text, ts=None):
                             ],
                         },
                     }
-                ]
+                ],
             }
         ],
     }
@@ -83,8 +93,9 @@ class TestWhatsappWebhookLogic(WhatsappCase):
         self.assertEqual(self.message.state, "read", "a read message does not fail afterwards")
 
     def test_fixed_queries_per_callback(self):
-        """The lookup by wamid (unique index), the read of its state and one
-        update, whatever the number of messages stored."""
+        """The account named by the call, the message by its wamid (unique
+        index) with its state, and one update, whatever the number of
+        messages stored."""
         others = self.env["whatsapp.message"].create(
             [
                 {"account_id": self.account.id, "number": NUMBER_2, "state": "sent", "wamid": f"wamid.other.{i}"}
@@ -133,9 +144,16 @@ class TestWhatsappWebhookLogic(WhatsappCase):
     def test_inbound_message_from_a_customer(self):
         now = int(time.time())
         self._apply(inbound(DIGITS_1, "Hola, ¿cuándo llega mi carga?", now))
+        received = self.env["whatsapp.message"].search([("event", "=", "inbound")])
+        self.assertEqual(
+            (received.partner_id, received.number, received.state, received.body, received.account_id),
+            (self.customer, NUMBER_1, "received", "Hola, ¿cuándo llega mi carga?", self.account),
+        )
         note = self.customer.message_ids[:1]
-        self.assertIn("¿cuándo llega mi carga?", note.body)
-        self.assertIn(NUMBER_1, note.body)
+        self.assertIn("WhatsApp message received from +519…01", note.body)
+        self.assertIn(f'data-oe-id="{received.id}"', note.body, "the note links to the message")
+        self.assertNotIn("carga", note.body, "the text stays in the message record")
+        self.assertNotIn(NUMBER_1, note.body)
         self.assertGreater(self.customer.whatsapp_window_until, self.env.cr.now().replace(tzinfo=None))
 
     def test_inbound_from_the_phone_marked_whatsapp(self):
@@ -147,7 +165,9 @@ class TestWhatsappWebhookLogic(WhatsappCase):
             phone_is_whatsapp=True,
         )
         self._apply(inbound("51987650777", "Buenos días"))
-        self.assertIn("Buenos días", other.message_ids[:1].body)
+        received = self.env["whatsapp.message"].search([("partner_id", "=", other.id)])
+        self.assertEqual(received.body, "Buenos días")
+        self.assertIn("WhatsApp message received", other.message_ids[:1].body)
 
     def test_opt_out_blacklists_and_stops_sending(self):
         self._apply(inbound(DIGITS_1, " baja "))
@@ -159,7 +179,7 @@ class TestWhatsappWebhookLogic(WhatsappCase):
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.whatsapp_blacklisted, f"{NUMBER_1}, {NUMBER_2}")
         record = self._file()
-        with trap_jobs() as trap:
+        with trap_sends() as trap:
             record.action_start()
             trap.assert_jobs_count(0)
         self.assertFalse(self._messages(record))
