@@ -24,8 +24,9 @@ ACTIVITY_MAIL_LIMIT = 1
 ACTIVITY_MAIL_NAMES = 20
 # Above this many new activities in one check (the first load after
 # installing makes a third of the customers observed at once), they are
-# inserted in SQL: mail.activity's create costs about 3 ms a record, which
-# would put a 100,000-customer check far beyond 10 s.
+# inserted in SQL: mail.activity's create, even of one list, costs 3 to 7 ms a
+# record (default values, the note's sanitising, followers), which would put
+# a 100,000-customer check far beyond 10 s.
 ACTIVITY_ORM_LIMIT = 500
 CHECK_TABLE = "clientes_aduanas_sunat_check"
 # Set only by the lookup and the padrón check, never by a caller's values.
@@ -346,9 +347,12 @@ class ResPartner(models.Model):
         The comparison and the status columns stay in SQL: one statement
         for up to every customer (100,000 in a few seconds), where the ORM
         would write row by row for minutes; the status is SUNAT's, readonly
-        and set by no user. What users and other addons see goes through the
-        ORM: the chatter notes (_message_log_batch), the activities and their
-        e-mails (activity_schedule) and the customer event."""
+        and set by no user. Its ACTIVO / HABIDO rule is not rewritten in SQL:
+        tools/sunat_status.py answers it for each distinct status. What users
+        and other addons see goes through the ORM: the chatter notes
+        (_message_log_batch), the activities (one create) and their e-mails,
+        and the customer event; only the first statuses of thousands of
+        customers insert their activities in SQL (ACTIVITY_ORM_LIMIT)."""
         cr = self.env.cr
         self.flush_model()
         self.env["mail.activity"].flush_model()
