@@ -233,7 +233,7 @@ class ResPartner(models.Model):
     #         3 _customer_check_write         lifecycle: permissions
     #         4 _customer_prepare_write       validation + uniqueness (customers only)
     #         5 ORM write, inside _customer_unique_guard when it can hit an index
-    #         6 _sunat_after_save
+    #         6 _sunat_after_write            SUNAT: event of a status cleared, status of the lookups saved with
     #         7 _customer_event("registered") for the partners just registered
     # copy    copy_data below (a copy waits for its own document and e-mail)
     # unlink  _customer_check_unlink          lifecycle: permissions, history kept
@@ -269,7 +269,7 @@ class ResPartner(models.Model):
         return records
 
     def write(self, vals):
-        vals, sunat_sent = self._sunat_write_vals(vals)
+        vals, sunat_sent, sunat_cleared = self._sunat_write_vals(vals)
         vals = self._customer_route_lifecycle(vals)
         if vals is None:
             return True
@@ -281,8 +281,7 @@ class ResPartner(models.Model):
         if not (customers or registering):
             with self._customer_unique_guard([vals], ordinary=True):
                 super().write(vals)
-            if sunat_sent:
-                self._sunat_after_save()
+            self._sunat_after_write(sunat_sent, sunat_cleared)
             return True
         if registering or (len(customers) > 1 and {"vat", "notification_whatsapp"}.intersection(vals)):
             # Normalised against each customer's own type and country, and a
@@ -294,8 +293,7 @@ class ResPartner(models.Model):
             records_vals, target_vals, target_ids = records._customer_prepare_write(vals, is_registering)
             with records._customer_unique_guard([records_vals], target_vals, target_ids):
                 super(ResPartner, records).write(records_vals)
-        if sunat_sent:
-            self._sunat_after_save()
+        self._sunat_after_write(sunat_sent, sunat_cleared)
         registered = registering.filtered("is_registered_customer")
         if registered:
             registered._customer_event("registered")

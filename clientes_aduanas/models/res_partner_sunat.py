@@ -24,8 +24,9 @@ ACTIVITY_MAIL_LIMIT = 1
 ACTIVITY_MAIL_NAMES = 20
 # Above this many new activities in one check (the first load after
 # installing makes a third of the customers observed at once), they are
-# inserted in SQL: mail.activity's create costs about 3 ms a record, which
-# would put a 100,000-customer check far beyond 10 s.
+# inserted in SQL: mail.activity's create, even of one list, costs 3 to 7 ms a
+# record (default values, the note's sanitising, followers), which would put
+# a 100,000-customer check far beyond 10 s.
 ACTIVITY_ORM_LIMIT = 500
 CHECK_TABLE = "clientes_aduanas_sunat_check"
 # Set only by the lookup and the padrón check, never by a caller's values.
@@ -169,16 +170,34 @@ class ResPartner(models.Model):
 
     def _sunat_write_vals(self, vals):
         """Write step: ``vals`` without the SUNAT status, plus the status
-        reset when the document number changes; and whether a status was
-        sent (recorded again from the lookup, :meth:`_sunat_after_save`)."""
+        reset when the document number changes; whether a status was sent
+        (recorded again from the lookup, :meth:`_sunat_after_save`); and the
+        status the reset clears, {customer id: (estado, condición)}, for
+        :meth:`_sunat_after_write`."""
         sent = not self.env.su and bool(SUNAT_STATUS_FIELDS.intersection(vals))
         vals = self._sunat_without_status(vals) if sent else vals
+        cleared = {}
         if "vat" in vals:
             new_vat = dn.normalize(vals["vat"]) if isinstance(vals["vat"], str) else vals["vat"]
             if any(partner.vat and partner.vat != new_vat for partner in self):
                 # The status belongs to the old number.
                 vals = dict(vals, **self._sunat_reset_vals())
-        return vals, sent
+                for partner in self.filtered("is_registered_customer"):
+                    previous = (partner.sunat_taxpayer_state, partner.sunat_taxpayer_condition)
+                    if sunat_status.status_changed(previous, (False, False)):
+                        cleared[partner.id] = previous
+        return vals, sent, cleared
+
+    def _sunat_after_write(self, sent, cleared):
+        """Write step, after the ORM: ``sunat_status_changed`` for the
+        customers whose status the write cleared (a new RUC; once: the
+        status a lookup then records for the new number is a first one),
+        then the status of the lookups saved with the write."""
+        customers = self.browse(list(cleared)).filtered("is_registered_customer")
+        if customers:
+            customers._customer_event("sunat_status_changed", previous={pid: cleared[pid] for pid in customers.ids})
+        if sent:
+            self._sunat_after_save()
 
     def _sunat_after_save(self):
         """Create / write step, after the ORM: record the status of the
@@ -328,9 +347,12 @@ class ResPartner(models.Model):
         The comparison and the status columns stay in SQL: one statement
         for up to every customer (100,000 in a few seconds), where the ORM
         would write row by row for minutes; the status is SUNAT's, readonly
-        and set by no user. What users and other addons see goes through the
-        ORM: the chatter notes (_message_log_batch), the activities and their
-        e-mails (activity_schedule) and the customer event."""
+        and set by no user. Its ACTIVO / HABIDO rule is not rewritten in SQL:
+        tools/sunat_status.py answers it for each distinct status. What users
+        and other addons see goes through the ORM: the chatter notes
+        (_message_log_batch), the activities (one create) and their e-mails,
+        and the customer event; only the first statuses of thousands of
+        customers insert their activities in SQL (ACTIVITY_ORM_LIMIT)."""
         cr = self.env.cr
         self.flush_model()
         self.env["mail.activity"].flush_model()
@@ -341,13 +363,10 @@ class ResPartner(models.Model):
         )
         cr.execute(_q("DROP TABLE IF EXISTS %(check)s"))
         # The padrón columns are compared in upper case, trimmed; an empty
-        # padrón street says nothing about the customer's address. A first
-        # status (none before) is no change.
+        # padrón street says nothing about the customer's address.
         cr.execute(
             _q(
                 """CREATE TEMP TABLE %(check)s ON COMMIT DROP AS
-                SELECT *, found AND %(changed)s AS changed
-                  FROM (
                 SELECT p.id AS partner_id, p.name, p.user_id, p.sunat_source AS old_source,
                        p.sunat_taxpayer_state AS old_state, p.sunat_taxpayer_condition AS old_condition,
                        coalesce(p.sunat_observed, false) AS was_observed,
@@ -357,7 +376,7 @@ class ResPartner(models.Model):
                        s.ruc IS NOT NULL AS found,
                        nullif(s.taxpayer_state, '') AS new_state,
                        nullif(s.taxpayer_condition, '') AS new_condition,
-                       s.ruc IS NOT NULL AND %(observed)s AS observed,
+                       false AS observed, false AS changed,
                        s.ruc IS NOT NULL
                        AND (upper(btrim(p.name)) IS DISTINCT FROM upper(btrim(s.name))
                             OR (coalesce(s.street, '') <> ''
@@ -365,21 +384,37 @@ class ResPartner(models.Model):
                   FROM res_partner p
                   LEFT JOIN %(padron)s s ON s.ruc = p.vat
                  WHERE p.is_registered_customer AND p.active AND p.vat IS NOT NULL
-                   AND p.l10n_latam_identification_type_id = ANY(%(types)s)) AS compared""",
+                   AND p.l10n_latam_identification_type_id = ANY(%(types)s)""",
                 table,
-                # The rule of tools/sunat_status.py, as SQL (tested against it).
-                observed=sunat_status.sql_is_observed(
-                    SQL.identifier("s", "taxpayer_state"), SQL.identifier("s", "taxpayer_condition")
-                ),
-                changed=sunat_status.sql_status_changed(
-                    SQL.identifier("old_state"),
-                    SQL.identifier("old_condition"),
-                    SQL.identifier("new_state"),
-                    SQL.identifier("new_condition"),
-                ),
                 types=ruc_types.ids,
             )
         )
+        # Observed / changed: the rule of tools/sunat_status.py itself, asked
+        # once per distinct (previous, new) status and joined on the rows (a
+        # first status is no change). Written in SQL, the rule normalised
+        # every value of every customer again (regexp_replace, six times a
+        # row: over a second for 100,000 customers).
+        cr.execute(
+            _q(
+                """SELECT DISTINCT coalesce(old_state, ''), coalesce(old_condition, ''),
+                                   coalesce(new_state, ''), coalesce(new_condition, '')
+                     FROM %(check)s WHERE found"""
+            )
+        )
+        rule = sunat_status.sql_rule_values(cr.fetchall())
+        if rule:
+            cr.execute(
+                _q(
+                    """UPDATE %(check)s c SET observed = r.observed, changed = r.changed
+                         FROM (%(rule)s) AS r(old_state, old_condition, new_state, new_condition, observed, changed)
+                        WHERE c.found AND (r.observed OR r.changed)
+                          AND coalesce(c.old_state, '') = r.old_state
+                          AND coalesce(c.old_condition, '') = r.old_condition
+                          AND coalesce(c.new_state, '') = r.new_state
+                          AND coalesce(c.new_condition, '') = r.new_condition""",
+                    rule=rule,
+                )
+            )
         # Statistics for the planner: the joins below are on up to every customer.
         cr.execute(_q("ANALYZE %(check)s"))
         now = fields.Datetime.now()
@@ -505,27 +540,43 @@ class ResPartner(models.Model):
                 if user_id != self.env.uid:
                     self._sunat_notify_activity_digest(self.env["res.users"].browse(user_id), activities)
             return
-        groups = defaultdict(list)
+        # One create for every new activity (activity_schedule would be one
+        # per responsible and status). The document names are read for the
+        # whole batch and given: mail.activity computes each one on its own,
+        # one partner at a time once the cache is gone (a query per customer).
+        partners = self.browse([row[0] for row in rows])
+        names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        summary = activity_type.summary or activity_type.name
+        today = fields.Date.context_today(self)
+        notes = {}
+        vals_list = []
         for partner_id, state, condition, user_id in rows:
-            groups[user_id, state, condition].append(partner_id)
-        # mail.activity reads each record's display name on its own: read
-        # them for the whole batch first (one query, not one per customer).
-        self.browse([pid for partner_ids in groups.values() for pid in partner_ids]).mapped("display_name")
-        activities_by_user = defaultdict(lambda: self.env["mail.activity"])
-        quick = self.with_context(mail_activity_quick_update=True)
-        for (user_id, state, condition), partner_ids in groups.items():
-            note = Markup("<p>%s</p>") % self.env._(
-                "SUNAT now reports this customer as %(state)s / %(condition)s (not ACTIVO / HABIDO): "
-                "check its invoices and detracciones before new operations.",
-                state=state or "-",
-                condition=condition or "-",
+            if (state, condition) not in notes:
+                notes[state, condition] = Markup("<p>%s</p>") % self.env._(
+                    "SUNAT now reports this customer as %(state)s / %(condition)s (not ACTIVO / HABIDO): "
+                    "check its invoices and detracciones before new operations.",
+                    state=state or "-",
+                    condition=condition or "-",
+                )
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner_id,
+                    "res_name": names[partner_id],
+                    "activity_type_id": activity_type.id,
+                    "summary": summary,
+                    "note": notes[state, condition],
+                    "date_deadline": today,
+                    "user_id": user_id,
+                    "automated": True,
+                }
             )
-            activities_by_user[user_id] |= quick.browse(partner_ids).activity_schedule(
-                "clientes_aduanas.mail_activity_type_sunat_observed",
-                summary=activity_type.summary or activity_type.name,
-                note=note,
-                user_id=user_id,
-            )
+        # No e-mail per activity from create: sent below, one per responsible.
+        activities = self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+        activities_by_user = {
+            user.id: user_activities for user, user_activities in activities.grouped("user_id").items()
+        }
         for user_id, activities in activities_by_user.items():
             if user_id == self.env.uid:
                 continue  # As Odoo: no e-mail for an activity one assigns oneself.

@@ -29,6 +29,7 @@ from . import test_ui_customs_declaration
 from . import test_customer_documents
 from . import test_customer_pipeline
 from . import test_sunat_rule
+from . import test_sunat_padron_check
 from . import test_detraction_flag
 from . import test_job_channels
 from . import test_hn_municipalities

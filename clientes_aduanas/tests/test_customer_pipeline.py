@@ -196,3 +196,53 @@ class TestCustomerEvents(PadronCase):
             [(customer.ids, {"previous": {customer.id: ("ACTIVO", "HABIDO")}})],
         )
         self.assertTrue(customer.sunat_observed)
+
+    def test_sunat_status_cleared_by_a_new_ruc_once(self):
+        customer = self._create_customer()
+        Cache = self.env["document.lookup.cache"].sudo()
+
+        def cache(number, state, condition):
+            payload = {
+                "taxpayer_state": state,
+                "taxpayer_condition": condition,
+                "provider": "Prueba",
+                "provider_id": self.provider.id,
+            }
+            Cache._store("pe_ruc", number, self.provider, True, payload)
+
+        cache(customer.vat, "ACTIVO", "HABIDO")
+        customer._sunat_record_lookup("pe_ruc", customer.vat)
+        self.assertEqual(self.recorder.of("sunat_status_changed"), [], "a first status is no change")
+        # A new RUC without a lookup: the status of the old one is cleared.
+        customer.write({"vat": make_ruc(51)})
+        self.assertFalse(customer.sunat_taxpayer_state or customer.sunat_taxpayer_condition)
+        self.assertEqual(
+            self.recorder.of("sunat_status_changed"),
+            [(customer.ids, {"previous": {customer.id: ("ACTIVO", "HABIDO")}})],
+        )
+        customer.write({"vat": make_ruc(52)})  # nothing known to clear: no change
+        customer.write({"phone": "+51 1 4440000"})
+        self.assertEqual(len(self.recorder.of("sunat_status_changed")), 1)
+        # The form saves a new RUC with what its lookup found: the clearing is
+        # the one change; the new number's status is a first status.
+        cache(customer.vat, "ACTIVO", "HABIDO")
+        customer._sunat_record_lookup("pe_ruc", customer.vat)
+        new_ruc = make_ruc(53)
+        cache(new_ruc, "BAJA DE OFICIO", "HABIDO")
+        self.recorder.events.clear()
+        customer.with_user(self.user_edit).write(
+            {"vat": new_ruc, "sunat_taxpayer_state": "BAJA DE OFICIO", "sunat_taxpayer_condition": "HABIDO"}
+        )
+        self.assertEqual(
+            self.recorder.of("sunat_status_changed"),
+            [(customer.ids, {"previous": {customer.id: ("ACTIVO", "HABIDO")}})],
+            "once, with the status of the old number",
+        )
+        self.assertEqual((customer.sunat_taxpayer_state, customer.sunat_observed), ("BAJA DE OFICIO", True))
+        # An ordinary partner (not a customer) fires nothing.
+        partner = self.env["res.partner"].create({"name": "Proveedor", "vat": make_ruc(54)})
+        cache(partner.vat, "ACTIVO", "HABIDO")
+        partner._sunat_record_lookup("pe_ruc", partner.vat)
+        partner.write({"vat": make_ruc(55)})
+        self.assertFalse(partner.sunat_taxpayer_state)
+        self.assertEqual(len(self.recorder.of("sunat_status_changed")), 1)

@@ -12,11 +12,6 @@ from ..tools import sunat_status
 from .test_sunat_padron import PadronCase
 from .test_sunat_status import make_ruc, padron_line, write_padron
 
-
-def _param(value):
-    return SQL("%s::varchar", value)
-
-
 # (estado, condición, observed)
 CASES = (
     ("ACTIVO", "HABIDO", False),
@@ -37,6 +32,16 @@ CASES = (
 
 @tagged("post_install", "-at_install")
 class TestSunatRule(PadronCase):
+    def _sql_rule(self, *status):
+        """(observed, changed) as the padrón check's SQL reads them."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT r.observed, r.changed FROM (%s) AS r(old_s, old_c, state, condition, observed, changed)",
+                sunat_status.sql_rule_values([status]),
+            )
+        )
+        return self.env.cr.fetchone()
+
     def test_each_case_answers_the_same_everywhere(self):
         Provider = self.env["document.lookup.provider"]
         partner = self._create_customer()
@@ -46,8 +51,7 @@ class TestSunatRule(PadronCase):
                 # The lookup's warning.
                 self.assertEqual(bool(Provider._taxpayer_warning(state, condition)), observed)
                 # The padrón check's SQL.
-                self.env.cr.execute(SQL("SELECT %s", sunat_status.sql_is_observed(_param(state), _param(condition))))
-                self.assertEqual(self.env.cr.fetchone()[0], observed)
+                self.assertEqual(self._sql_rule(None, None, state, condition)[0], observed)
                 # The stored flag, and the operation warning built on it.
                 partner.sudo().write({"sunat_taxpayer_state": state, "sunat_taxpayer_condition": condition})
                 self.assertEqual(partner.sunat_observed, observed)
@@ -84,9 +88,7 @@ class TestSunatRule(PadronCase):
         ):
             with self.subTest(previous=previous, new=new):
                 self.assertEqual(sunat_status.status_changed(previous, new), changed)
-                query = sunat_status.sql_status_changed(*(_param(value) for value in (*previous, *new)))
-                self.env.cr.execute(SQL("SELECT %s", query))
-                self.assertEqual(self.env.cr.fetchone()[0], changed)
+                self.assertEqual(self._sql_rule(*previous, *new)[1], changed)
 
     def test_padron_check_emails_the_activity(self):
         env = self.env(context=dict(self.env.context, tracking_disable=False))

@@ -8,9 +8,9 @@ state without a condition does not vouch for the address). With neither value
 nothing is known and nothing is observed. Values are compared trimmed, with
 inner blanks collapsed, in upper case.
 
-The lookup's warning, the stored ``sunat_observed`` and the padrón check's
-SQL (:func:`sql_is_observed`, built here from the same constants and tested
-against :func:`is_observed`) all answer through this module.
+The lookup's warning, the stored ``sunat_observed`` and the padrón check
+(its SQL joins the answers of :func:`sql_rule_values`, given by these very
+functions) all answer through this module.
 """
 
 from odoo.tools import SQL
@@ -50,32 +50,19 @@ def status_changed(previous, new):
     return tuple(normalize(v) for v in previous) != tuple(normalize(v) for v in new)
 
 
-def _sql_normalize(column):
-    return SQL("upper(btrim(regexp_replace(coalesce(%s, ''), '\\s+', ' ', 'g')))", column)
+def sql_rule_values(statuses):
+    """SQL ``VALUES`` rows answering the rule for each distinct status of
+    ``statuses``, iterable of ``(previous state, previous condition, state,
+    condition)``: the four values ('' for none: the rule does not tell them
+    apart) then :func:`is_observed` of the new status and
+    :func:`status_changed`. None for no statuses.
 
-
-def sql_is_observed(state, condition):
-    """SQL boolean expression of :func:`is_observed` on the SQL expressions
-    ``state`` and ``condition``."""
-    state_n, condition_n = _sql_normalize(state), _sql_normalize(condition)
-    return SQL(
-        "((%(state)s <> '' OR %(condition)s <> '')"
-        " AND (%(state)s <> %(state_ok)s OR %(condition)s <> %(condition_ok)s))",
-        state=state_n,
-        condition=condition_n,
-        state_ok=STATE_OK,
-        condition_ok=CONDITION_OK,
-    )
-
-
-def sql_status_changed(old_state, old_condition, new_state, new_condition):
-    """SQL boolean expression of :func:`status_changed`."""
-    old_s, old_c = _sql_normalize(old_state), _sql_normalize(old_condition)
-    new_s, new_c = _sql_normalize(new_state), _sql_normalize(new_condition)
-    return SQL(
-        "((%(old_s)s <> '' OR %(old_c)s <> '') AND (%(old_s)s <> %(new_s)s OR %(old_c)s <> %(new_c)s))",
-        old_s=old_s,
-        old_c=old_c,
-        new_s=new_s,
-        new_c=new_c,
-    )
+    A set-based query joins these answers on its rows instead of
+    re-expressing the rule in SQL: the rule runs once per distinct status
+    (a few dozen for every customer, SUNAT has a handful of states and
+    conditions), not once per row."""
+    rows = [
+        SQL("(%s, %s, %s, %s, %s, %s)", *status, is_observed(*status[2:]), status_changed(status[:2], status[2:]))
+        for status in dict.fromkeys(tuple(value or "" for value in status) for status in statuses)
+    ]
+    return SQL("VALUES %s", SQL(", ").join(rows)) if rows else None
