@@ -3,15 +3,115 @@
 Same approach as screenshots.py (whose browser and RPC helpers it reuses): a
 running Odoo with the demo database and clientes_aduanas_whatsapp installed,
 headless Chromium through the DevTools protocol. Creates (once) an account
-with two templates and messages in each state on a demo customs file, as
-Meta's API and webhook would have left them.
+with its templates and messages in each state on a demo customs file, as
+Meta's API and webhook would have left them, and posts (once) a customer's
+answer to the webhook, signed as Meta signs it.
 Usage: screenshots_whatsapp.py --url URL --db DB --browser PATH --out DIR
 """
 
+import hashlib
+import hmac
+import json
 import shutil
 import tempfile
+import time
 
 from screenshots import Browser, rpc, start
+
+SECRET = "demo-secret"
+
+
+def declaration_templates(session, url, account_id):
+    """The selectivity channel and levante templates, set on the account."""
+    if rpc(session, url, "whatsapp.template", "search", [("name", "=", "canal_asignado")]):
+        return
+    channel_id, release_id = rpc(
+        session,
+        url,
+        "whatsapp.template",
+        "create",
+        [
+            {
+                "account_id": account_id,
+                "name": "canal_asignado",
+                "language": "es",
+                "category": "UTILITY",
+                "status": "APPROVED",
+                "quality": "GREEN",
+                "body": "{{1}}: a su expediente {{2}} la aduana le asignó canal {{3}}.",
+                "param_count": 3,
+            },
+            {
+                "account_id": account_id,
+                "name": "levante",
+                "language": "es",
+                "category": "UTILITY",
+                "status": "APPROVED",
+                "quality": "GREEN",
+                "body": "{{1}}: su expediente {{2}} obtuvo levante el {{3}}.",
+                "param_count": 3,
+            },
+        ],
+    )
+    rpc(
+        session,
+        url,
+        "whatsapp.account",
+        "write",
+        [account_id],
+        {
+            "channel_template_id": channel_id,
+            "channel_template_params": "customer_name, file_reference, selectivity_channel",
+            "release_template_id": release_id,
+            "release_template_params": "customer_name, file_reference, release_date",
+        },
+    )
+
+
+def customer_answer(session, url, partner_id):
+    """A customer's answer through the webhook (what Meta posts): the
+    customer's chatter gets the neutral note, the text stays in the
+    message."""
+    if rpc(session, url, "whatsapp.message", "search", [("partner_id", "=", partner_id), ("event", "=", "inbound")]):
+        return
+    [partner] = rpc(session, url, "res.partner", "read", [partner_id], ["notification_whatsapp"])
+    numbers = [n.strip() for n in (partner["notification_whatsapp"] or "").split(",") if n.strip()]
+    if not numbers:
+        return
+    body = json.dumps(
+        {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": "203040506070",
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "metadata": {"phone_number_id": "109876543210"},
+                                "messages": [
+                                    {
+                                        "from": numbers[0].lstrip("+"),
+                                        "id": f"wamid.demo.in.{time.time_ns()}",
+                                        "timestamp": str(int(time.time())),
+                                        "type": "text",
+                                        "text": {"body": "Gracias, ¿cuándo pasa el contenedor a almacén?"},
+                                    }
+                                ],
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+    ).encode()
+    signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    session.post(
+        f"{url}/whatsapp/webhook",
+        data=body,
+        headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature},
+        timeout=60,
+    ).raise_for_status()
 
 
 def demo_data(session, url):
@@ -29,7 +129,7 @@ def demo_data(session, url):
                 "phone_number_id": "109876543210",
                 "waba_id": "203040506070",
                 "token": "EAAG-demo",
-                "app_secret": "demo-secret",
+                "app_secret": SECRET,
             },
         )
         template_ids = rpc(
@@ -117,13 +217,15 @@ def demo_data(session, url):
                 for number, state, extra in rows
             ],
         )
-    return account_id, file_id
+    declaration_templates(session, url, account_id)
+    customer_answer(session, url, record["commercial_partner_id"][0])
+    return account_id, file_id, record["commercial_partner_id"][0]
 
 
 def main():
     args, session = start()
     url = args.url
-    account_id, file_id = demo_data(session, url)
+    account_id, file_id, partner_id = demo_data(session, url)
 
     profile = tempfile.mkdtemp(prefix="ca-wa-screenshots-")
     browser = Browser(args.browser, profile)
@@ -148,6 +250,13 @@ def main():
                 f"{files}/{file_id}",
                 ".modal .o_field_widget[name='template_id']",
                 "document.querySelector(\".o_form_view button[name='action_whatsapp_send']\").click()",
+            ),
+            (
+                "whatsapp_customer_chatter.png",
+                f"{url}/odoo/res.partner/{partner_id}",
+                ".o-mail-Message",
+                # The chatter is below the form at this width.
+                "document.querySelector('.o-mail-Chatter').scrollIntoView()",
             ),
             (
                 "whatsapp_messages.png",
