@@ -1,12 +1,23 @@
 """Customs declaration benchmark: a customs file with 200 goods lines and 40
-containers. Measures the form load (web_read of the form view's
+containers, and the customer documents' expiry cron over 100,000 documents.
+Measures the form load (web_read of the form view's
 specification, cold cache) and its number of queries, which must not grow
 with the lines, and the recomputation of CIF and taxes after one goods line
 changes (write + flush). Baseline in the same run: Odoo's own sale order
 with 200 lines, read with its form's specification and its amounts
 recomputed after one line's price changes.
 
-Everything is rolled back at the end.
+The expiry cron (res.partner.customer.document._cron_notify_expiring) runs
+over 100,000 documents of 500 customers, expiry dates spread over three
+years: its first run (every document already expired or expiring within 30
+days gets its activity, about a third) and the next day's run (the few that
+entered the window). Baseline in the same run: Odoo's own mail.activity
+creation of the same activities (create in one batch, no document reading).
+The 500 customers and the documents are committed on purpose (reused, the
+documents rewritten, by the next run): a cron meets documents saved on
+earlier days.
+
+Everything else is rolled back at the end.
 """
 
 import statistics
@@ -16,9 +27,10 @@ from bench_history import make_customer
 from harness import odoo_env, report
 from lxml import etree
 
-from odoo import Command, sql_db
+from odoo import SUPERUSER_ID, Command, api, sql_db
 
 LINES, CONTAINERS, RUNS = 200, 40, 15
+DOCUMENTS, DOCUMENT_CUSTOMERS = 100_000, 500
 
 
 def container_numbers(count):
@@ -110,8 +122,134 @@ def make_file(env, customer, lines, containers):
     )
 
 
+def make_documents(env, customers):
+    """``DOCUMENTS`` documents in SQL (their creation is not what is
+    measured), expiry dates spread from a year ago to two years ahead."""
+    document_type = env.ref("clientes_aduanas.customer_document_type_mandate")
+    env.cr.execute(
+        """
+        INSERT INTO res_partner_customer_document
+               (partner_id, document_type_id, number, expiry_date, expiry_notified,
+                create_uid, write_uid, create_date, write_date)
+        SELECT (%(customers)s)[1 + i %% %(count)s], %(type)s, 'DOC-' || i,
+               CURRENT_DATE - 365 + (i %% 1095), false, 1, 1, now(), now()
+          FROM generate_series(1, %(documents)s) AS i
+        """,
+        {"customers": customers.ids, "count": len(customers), "type": document_type.id, "documents": DOCUMENTS},
+    )
+    env.invalidate_all()
+
+
+def setup_documents(registry):
+    """The customers and their documents, committed (and reused by the next
+    runs, the documents written anew): the cron meets documents saved on
+    earlier days. Documents inserted in the measuring transaction itself
+    would make PostgreSQL check every foreign key of each row the cron
+    updates, a cost no real run pays."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True})
+        suffixes = [95_000_000 + i for i in range(DOCUMENT_CUSTOMERS)]
+        Partner = env["res.partner"].with_context(active_test=False)
+        existing = Partner.search(
+            [
+                ("is_registered_customer", "=", True),
+                ("email", "in", [f"historial{s}@bench.example.pe" for s in suffixes]),
+            ]
+        )
+        known = set(existing.mapped("email"))
+        customers = existing
+        for suffix in suffixes:
+            if f"historial{suffix}@bench.example.pe" not in known:
+                customers |= make_customer(env, suffix)[0]
+        env.flush_all()
+        cr.execute("DELETE FROM res_partner_customer_document WHERE partner_id = ANY(%s)", [customers.ids])
+        make_documents(env, customers)
+        cr.commit()
+
+
+def measure_expiry_cron(registry):
+    """Median of 3 first runs (each rolled back to a savepoint) and of the
+    next day's run, with the baseline; nothing of it is committed."""
+    from odoo import fields
+
+    from odoo.addons.clientes_aduanas.models import res_partner_customer_document as documents_module
+
+    setup_documents(registry)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True})
+        try:
+            _measure_expiry_cron(env, fields, documents_module)
+        finally:
+            cr.rollback()
+
+
+def _measure_expiry_cron(env, fields, documents_module):
+    Document = env["res.partner.customer.document"]
+    first, baseline, created = [], [], 0
+    limit = fields.Date.context_today(Document) + documents_module.timedelta(days=documents_module.EXPIRY_NOTICE_DAYS)
+    for _run in range(3):
+        with env.cr.savepoint(flush=False) as savepoint:
+            before = env["mail.activity"].search_count([])
+            start = time.perf_counter()
+            Document._cron_notify_expiring()
+            env.flush_all()
+            first.append(time.perf_counter() - start)
+            created = env["mail.activity"].search_count([]) - before
+            savepoint.rollback()
+        env.invalidate_all()
+        with env.cr.savepoint(flush=False) as savepoint:
+            env.cr.execute("SELECT partner_id FROM res_partner_customer_document WHERE expiry_date <= %s", [limit])
+            partner_ids = [row[0] for row in env.cr.fetchall()]
+            model_id = env["ir.model"]._get_id("res.partner")
+            todo = env.ref("mail.mail_activity_data_todo").id
+            # Odoo makes the user a follower in one insert that fails on a
+            # customer repeated in the batch: following first, untimed.
+            env["res.partner"].browse(set(partner_ids)).message_subscribe(partner_ids=env.user.partner_id.ids)
+            env.flush_all()
+            start = time.perf_counter()
+            env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+                [
+                    {"res_model_id": model_id, "res_id": pid, "activity_type_id": todo, "user_id": env.uid}
+                    for pid in partner_ids
+                ]
+            )
+            env.flush_all()
+            baseline.append(time.perf_counter() - start)
+            savepoint.rollback()
+        env.invalidate_all()
+    # The next day: the first run done, one more day of documents enters the window.
+    Document._cron_notify_expiring()
+    env.flush_all()
+    env.cr.execute(
+        "UPDATE res_partner_customer_document SET expiry_date = %s WHERE id IN "
+        "(SELECT id FROM res_partner_customer_document WHERE NOT expiry_notified LIMIT 91)",
+        [limit],
+    )
+    env.invalidate_all()
+    daily = []
+    for _run in range(3):
+        with env.cr.savepoint(flush=False) as savepoint:
+            start = time.perf_counter()
+            Document._cron_notify_expiring()
+            env.flush_all()
+            daily.append(time.perf_counter() - start)
+            savepoint.rollback()
+        env.invalidate_all()
+    first_s, baseline_s = statistics.median(first), statistics.median(baseline)
+    report(
+        f"Customer documents' expiry cron: {DOCUMENTS:,} documents, {DOCUMENT_CUSTOMERS} customers (median of 3)",
+        [
+            ("first run", f"{first_s:.2f} s, {created:,} activities"),
+            ("  baseline: mail.activity create, same activities", f"{baseline_s:.2f} s"),
+            ("  ratio to baseline", f"{first_s / baseline_s:.2f}"),
+            ("next day's run (91 documents enter the window)", f"{statistics.median(daily) * 1000:.0f} ms"),
+        ],
+    )
+
+
 def main():
     with odoo_env(context={"tracking_disable": True, "mail_notrack": True}) as env:
+        measure_expiry_cron(env.registry)
         customer, _contact = make_customer(env, 94_000_001)
         big = make_file(env, customer, LINES, CONTAINERS)
         small = make_file(env, customer, 20, 4)
