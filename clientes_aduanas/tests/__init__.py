@@ -31,3 +31,4 @@ from . import test_customer_pipeline
 from . import test_sunat_rule
 from . import test_detraction_flag
 from . import test_job_channels
+from . import test_padron_concurrency
