@@ -32,3 +32,5 @@ from . import test_sunat_rule
 from . import test_detraction_flag
 from . import test_job_channels
 from . import test_padron_concurrency
+from . import test_search_box_indexes
+from . import test_import_dead_jobs
