@@ -77,7 +77,7 @@ class SunatPadronLoad(models.Model):
             try:
                 with registry.cursor() as cr:
                     sunat_padron.forget_attempts(cr, [token])
-            except Exception:  # noqa: BLE001 - the next load clears it anyway
+            except Exception:
                 _logger.warning("Could not clear the record of padrón load %s", token, exc_info=True)
 
         self.env.cr.postcommit.add(forget)

@@ -39,7 +39,9 @@ class TestImportDeadJobs(ImportCase):
 
     def _import(self, prefix, count=4):
         rows = [
-            customer_row(vat=ruc_number(71000000 + i), email=f"{prefix}{i}@dead.example.pe", name=f"Muerto {prefix} {i}")
+            customer_row(
+                vat=ruc_number(71000000 + i), email=f"{prefix}{i}@dead.example.pe", name=f"Muerto {prefix} {i}"
+            )
             for i in range(count)
         ]
         wizard = self._wizard(make_xlsx(rows, [])).with_context(
@@ -73,13 +75,17 @@ class TestImportDeadJobs(ImportCase):
         self.env["queue.job"].invalidate_model()
 
     def _closing_jobs(self, job):
-        return self.env["queue.job"].search(
-            [
-                ("model_name", "=", "customer.import.job"),
-                ("method_name", "=", "_finish"),
-                ("state", "not in", ("done", "cancelled")),
-            ]
-        ).filtered(lambda q: q.records == job)
+        return (
+            self.env["queue.job"]
+            .search(
+                [
+                    ("model_name", "=", "customer.import.job"),
+                    ("method_name", "=", "_finish"),
+                    ("state", "not in", ("done", "cancelled")),
+                ]
+            )
+            .filtered(lambda q: q.records == job)
+        )
 
     def _perform(self, queued):
         Job.load(self.env, queued.uuid).perform()

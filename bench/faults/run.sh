@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Fault scenarios (bench/faults/*.py), each printing its observed outcome,
+# against the benchmark database (as bench/run.sh prepares it):
+#   bash bench/faults/run.sh                      # every scenario
+#   bash bench/faults/run.sh padron_loads_at_once # one of them
+# worker_killed.sh needs a server with prefork workers and the job runner
+# (make run WORKERS=4) and is run on its own: bash bench/faults/worker_killed.sh
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$HERE/../../scripts/common.sh"
+setup_all
+DB="${BENCH_DB:-clientes_aduanas_bench}"
+CONF="$VAR_DIR/$DB.conf"
+if [ "${SKIP_UPDATE:-}" != 1 ]; then
+  BENCH_DB="$DB" bash "$HERE/../run.sh" /dev/null >/dev/null 2>&1 || true
+fi
+[ -f "$CONF" ] || write_odoo_conf "$CONF" "$ODOO_SRC" "$DB"
+export BENCH_CONF="$CONF" BENCH_DB="$DB"
+cd "$HERE"
+scenarios=("$@")
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(padron_loads_at_once provider_hangs)
+for name in "${scenarios[@]}"; do
+  info "fault: $name"
+  "$VENV/bin/python" "$HERE/${name%.py}.py"
+done
