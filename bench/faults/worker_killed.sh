@@ -16,6 +16,9 @@ LOG="$VAR_DIR/$DB-server.log"
 drop_db "$DB"
 PGPASSWORD="$DB_PASSWORD" createdb -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -T "$SOURCE_DB" "$DB"
 GEVENT_PORT="${GEVENT_PORT:-$((PORT + 3))}" write_server_conf "$CONF" "$DB" "$PORT" "$WORKERS" info
+# The copy gets this checkout's version of the addons.
+odoo_bin -c "$CONF" -d "$DB" -u "$ADDONS" --stop-after-init --no-http --logfile "$LOG" ||
+  { tail -30 "$LOG"; die "updating $DB failed (log: $LOG)"; }
 odoo_bin -c "$CONF" -d "$DB" --logfile "$LOG" &
 SERVER=$!
 cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; drop_db "$DB" || true; }
