@@ -19,7 +19,8 @@ GEVENT_PORT="${GEVENT_PORT:-$((PORT + 3))}" write_server_conf "$CONF" "$DB" "$PO
 # The copy gets this checkout's version of the addons.
 odoo_bin -c "$CONF" -d "$DB" -u "$ADDONS" --stop-after-init --no-http --logfile "$LOG" ||
   { tail -30 "$LOG"; die "updating $DB failed (log: $LOG)"; }
-odoo_bin -c "$CONF" -d "$DB" --logfile "$LOG" &
+# exec: $! is the server's own pid (the prefork master), not a subshell's.
+( exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DB" --logfile "$LOG" ) &
 SERVER=$!
 cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; drop_db "$DB" || true; }
 trap cleanup EXIT
