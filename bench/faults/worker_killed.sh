@@ -14,6 +14,7 @@ WORKERS="${WORKERS:-2}"
 CONF="$VAR_DIR/$DB-server.conf"
 LOG="$VAR_DIR/$DB-server.log"
 drop_db "$DB"
+: > "$LOG"  # Odoo appends to its log file: this run's lines only
 PGPASSWORD="$DB_PASSWORD" createdb -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -T "$SOURCE_DB" "$DB"
 GEVENT_PORT="${GEVENT_PORT:-$((PORT + 3))}" write_server_conf "$CONF" "$DB" "$PORT" "$WORKERS" info
 # The copy gets this checkout's version of the addons.
