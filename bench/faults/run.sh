@@ -3,8 +3,9 @@
 # against the benchmark database (as bench/run.sh prepares it):
 #   bash bench/faults/run.sh                      # every scenario
 #   bash bench/faults/run.sh padron_loads_at_once # one of them
-# worker_killed.sh needs a server with prefork workers and the job runner
-# (make run WORKERS=4) and is run on its own: bash bench/faults/worker_killed.sh
+# Run on their own: worker_killed.sh (a server with prefork workers and the
+# job runner on a copy of the database) and postgres_restart.sh (a private
+# PostgreSQL cluster it restarts; the shared one is never restarted).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/../../scripts/common.sh"
