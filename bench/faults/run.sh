@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Fault scenarios (bench/faults/*.py), each printing its observed outcome,
-# against the benchmark database (as bench/run.sh prepares it):
+# Fault scenarios, each printing its observed outcome (README, "Fallos en
+# producción"), against the benchmark database (as bench/run.sh prepares it):
 #   bash bench/faults/run.sh                      # every scenario
 #   bash bench/faults/run.sh padron_loads_at_once # one of them
-# Run on their own: worker_killed.sh (a server with prefork workers and the
-# job runner on a copy of the database) and postgres_restart.sh (a private
-# PostgreSQL cluster it restarts; the shared one is never restarted).
+# worker_killed serves a copy of the database with prefork workers and the job
+# runner (HTTP_PORT, default 8069); postgres_restart restores a copy into a
+# private PostgreSQL cluster it restarts (the shared one is never restarted).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/../../scripts/common.sh"
@@ -19,8 +19,13 @@ fi
 export BENCH_CONF="$CONF" BENCH_DB="$DB"
 cd "$HERE"
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(padron_loads_at_once provider_hangs)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(padron_loads_at_once provider_hangs worker_killed postgres_restart)
 for name in "${scenarios[@]}"; do
+  name=${name%.py}; name=${name%.sh}
   info "fault: $name"
-  "$VENV/bin/python" "$HERE/${name%.py}.py"
+  if [ -f "$HERE/$name.sh" ]; then
+    BENCH_DB="$DB" bash "$HERE/$name.sh"
+  else
+    "$VENV/bin/python" "$HERE/$name.py"
+  fi
 done
