@@ -8,9 +8,15 @@ lock lasts microseconds instead of the caller's whole request, and a request
 that was sent stays counted when the caller's transaction rolls back.
 """
 
+import random
+import time
+
+import psycopg2.errors
+
 from odoo.tools import SQL
 
 TABLE = "clientes_aduanas_rate_limit"
+ATTEMPTS = 10
 
 
 def create_table(cr):
@@ -34,12 +40,21 @@ def take(registry, key, limit):
     if limit <= 0:
         return True
     table = SQL.identifier(TABLE)
+    for attempt in range(ATTEMPTS):
+        try:
+            return _take_once(registry, table, key, limit)
+        except psycopg2.errors.SerializationFailure:
+            # Another worker counted in this minute after this transaction
+            # began (Odoo's transactions are REPEATABLE READ): count again in
+            # a new one. 20 lookups at once lost one count before.
+            if attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0, 0.005 * 2**attempt))
+    return False
+
+
+def _take_once(registry, table, key, limit):
     with registry.cursor() as rate_cr:
-        # READ COMMITTED: concurrent counts of the same minute wait for each
-        # other's row and add up. Under Odoo's REPEATABLE READ, a count
-        # committed after this transaction began failed this one with a
-        # serialization error (20 lookups at once lost one).
-        rate_cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
         # A count lost in a crash is harmless: no wait for the disk at commit.
         rate_cr.execute("SET LOCAL synchronous_commit TO OFF")
         rate_cr.execute(
@@ -52,7 +67,8 @@ def take(registry, key, limit):
                 table=table,
                 key=key,
                 limit=limit,
-            )
+            ),
+            log_exceptions=False,
         )
         row = rate_cr.fetchone()
         if row and row[0] == 1:
