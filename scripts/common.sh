@@ -311,8 +311,9 @@ limit_memory_soft = $((2048 * 1024 * 1024))
 limit_memory_hard = $((2560 * 1024 * 1024))
 limit_request = 8192
 ; a prefork worker serves one request at a time: a few connections are enough,
-; and PostgreSQL's max_connections is shared by every process
-db_maxconn = 8
+; and PostgreSQL's max_connections is shared by every process (the threaded
+; server keeps Odoo's 64: its threads serve requests side by side)
+db_maxconn = $([ "$workers" -gt 0 ] && echo 8 || echo 64)
 db_maxconn_gevent = 16
 
 [queue_job]

@@ -6,11 +6,12 @@ and document, provider calls per minute against the shared limit); the
 workers' memory peaks against their limits; the 4-to-1 worker throughput
 ratio; the machine's load average. Markdown on stdout.
 
-    python bench/load/report.py OUT_DIR ODOO_CONF
+    python bench/load/report.py OUT_DIR ODOO_CONF [ODOO_LOG]
 """
 
 import collections
 import configparser
+import datetime
 import glob
 import json
 import math
@@ -75,7 +76,29 @@ def figures(out, label):
     }
 
 
-def scenario_table(out, label):
+def server_times(log_path):
+    """(end time, seconds inside the worker) of every HTTP request in Odoo's
+    log: werkzeug's line ends with the query count, the SQL time and the
+    rest of the time spent in the worker."""
+    found = []
+    if not log_path or not os.path.exists(log_path):
+        return found
+    with open(log_path, errors="replace") as f:
+        for line in f:
+            if " werkzeug: " not in line or '" 200 ' not in line:
+                continue
+            parts = line.split()
+            try:
+                stamp = datetime.datetime.strptime(f"{parts[0]} {parts[1]}", "%Y-%m-%d %H:%M:%S,%f")
+                found.append(
+                    (stamp.replace(tzinfo=datetime.timezone.utc).timestamp(), float(parts[-2]) + float(parts[-1]))
+                )
+            except (ValueError, IndexError):
+                continue
+    return found
+
+
+def scenario_table(out, label, log_times=()):
     routes = figures(out, label)
     if not routes:
         return []
@@ -92,6 +115,16 @@ def scenario_table(out, label):
             f"| {shown} | {row['requests']} | {row['errors']} | {row['rps']:.1f} "
             f"| {row['median']:.0f} | {row['p95']:.0f} |"
         )
+    times = (read_json(os.path.join(out, f"{label}-checks.json"), {}) or {}).get("times") or []
+    start, end = min(t for _n, t, _ms, _ok in times) - 1, max(t for _n, t, _ms, _ok in times) + 1
+    inside = [seconds * 1000 for stamp, seconds in log_times if start <= stamp <= end]
+    if inside:
+        lines += [
+            "",
+            f"Tiempo dentro del worker (registro de Odoo, {len(inside)} peticiones): mediana "
+            f"{percentile(inside, 0.5):.0f} ms, p95 {percentile(inside, 0.95):.0f} ms; el resto de la latencia es "
+            "espera en la cola del socket y por la CPU.",
+        ]
     return lines + [""]
 
 
@@ -120,11 +153,15 @@ def collisions(conf_path, fixture, pool):
             "SELECT vat, count(*) FROM res_partner WHERE is_registered_customer AND vat = ANY(%s) GROUP BY 1", [vats]
         )
         by_vat = dict(cr.fetchall())
-    return by_email, by_vat
+        # A pool e-mail a customer left by an edit (tracked in its chatter).
+        cr.execute("SELECT DISTINCT old_value_char FROM mail_tracking_value WHERE old_value_char = ANY(%s)", [emails])
+        moved = {row[0] for row in cr.fetchall()}
+    return by_email, by_vat, moved
 
 
 def main():
     out, conf_path = sys.argv[1:3]
+    log_times = server_times(sys.argv[3] if len(sys.argv) > 3 else None)
     fixture = read_json(os.path.join(out, "fixture.json"), {})
     lines = ["# Carga (Locust, bench/load/run.sh)", ""]
     labels = sorted(
@@ -132,7 +169,7 @@ def main():
         key=lambda label: (-int(label[1 : label.index("-")]), label),
     )
     for label in labels:
-        lines += scenario_table(out, label)
+        lines += scenario_table(out, label, log_times)
 
     lines += ["## Corrección", ""]
     for label in labels:
@@ -148,7 +185,8 @@ def main():
         if "staff" in label:
             data = read_json(os.path.join(out, f"{label}-checks.json"), {})
             pool = data.get("pool", 40)
-            by_email, by_vat = collisions(conf_path, fixture, pool)
+            by_email, by_vat, moved = collisions(conf_path, fixture, pool)
+            emptied = len(moved - set(by_email))
             tried = checks.get("pool_reached", 0)
             one_email = sum(1 for v in by_email.values() if v == 1)
             one_vat = sum(1 for v in by_vat.values() if v == 1)
@@ -162,8 +200,9 @@ def main():
                 f"{checks.get('edit_collision_attempts', 0)}, {checks.get('edit_collision_refused_in_spanish', 0)} "
                 f"rechazadas en español (las demás lo tomaron antes de que otro lo creara). En la base: "
                 f"**{one_email} de {tried} emails y {one_vat} de {tried} documentos del grupo usados con "
-                f"exactamente un cliente; "
-                f"{dup} duplicados**; errores inesperados: {checks.get('unexpected_errors', 0)}"
+                f"exactamente un cliente; {dup} duplicados**; {emptied} email(s) del grupo sin cliente porque una "
+                f"segunda edición del mismo cliente lo cambió (consta en su historial); errores inesperados: "
+                f"{checks.get('unexpected_errors', 0)}"
             )
         if "lupa" in label:
             provider = read_json(os.path.join(out, f"{label.split('-')[0]}-provider.json"), {}) or {}

@@ -14,7 +14,9 @@
 #   the throughput ratio. Figures: bench/out/load/report.md.
 # Env: LOAD_DB (default clientes_aduanas_load), LOAD_PORT (8269), LOAD_FAKE_PORT,
 # LOAD_MEMORY_SECONDS, LOAD_NOTHINK_SECONDS (60), LOAD_STAFF_SECONDS (120),
-# LOAD_LUPA_SECONDS (150), LOAD_WORKERS (default "4 1"); GEVENT_PORT as for run.sh.
+# LOAD_LUPA_SECONDS (150), LOAD_WORKERS (default "4 1"), LOAD_ONLY (a regular
+# expression: only the scenarios whose label matches, e.g. "w4-staff", the
+# others' results are kept); GEVENT_PORT as for run.sh.
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/common.sh"
 setup_all
 check_web_client "$ODOO_SRC"
@@ -32,7 +34,7 @@ LOAD_VENV="$VAR_DIR/venv-load"
 CONF="$VAR_DIR/$DB.conf"
 LOG="$VAR_DIR/$DB-server.log"
 mkdir -p "$OUT"
-rm -f "$OUT"/*.csv "$OUT"/*.json "$OUT"/*.log
+[ -n "${LOAD_ONLY:-}" ] || rm -f "$OUT"/*.csv "$OUT"/*.json "$OUT"/*.log "$OUT"/*.txt "$OUT"/*.conf
 
 # Locust in a virtualenv of its own: the project's is fingerprinted on the
 # root requirements files and never gets benchmark tools.
@@ -100,6 +102,7 @@ stop_server() {
 
 scenario() {  # scenario LABEL CLASS USERS SECONDS THINK
   local label=$1 class=$2 users=$3 seconds=$4 think=$5
+  [[ "$label" =~ ${LOAD_ONLY:-.} ]] || return 0
   info "$label: $users x $class, ${seconds} s, think ${think} s"
   cut -d' ' -f1-3 /proc/loadavg > "$OUT/$label-loadavg-start.txt"
   LOAD_FIXTURE="$OUT/fixture.json" LOAD_SESSIONS="$VAR_DIR/$DB-sessions.json" LOAD_THINK="$think" LOAD_RESULTS="$OUT/$label-checks.json" \
@@ -113,22 +116,26 @@ scenario() {  # scenario LABEL CLASS USERS SECONDS THINK
 for workers in $WORKER_RUNS; do
   start_server "$workers"
   login_users
-  "$LOAD_VENV/bin/python" "$ROOT/bench/load/memwatch.py" "$SERVER_PID" "$OUT/w$workers-memory.json" 5 &
-  MEM_PID=$!
+  if [[ "w$workers-portal" =~ ${LOAD_ONLY:-.} ]]; then
+    "$LOAD_VENV/bin/python" "$ROOT/bench/load/memwatch.py" "$SERVER_PID" "$OUT/w$workers-memory.json" 5 &
+    MEM_PID=$!
+  fi
   if [ "$workers" -gt 1 ]; then seconds=$MEMORY_SECONDS; else seconds=$(( MEMORY_SECONDS < 120 ? MEMORY_SECONDS : 120 )); fi
   scenario "w$workers-portal" PortalUser 50 "$seconds" 2
-  kill -TERM "$MEM_PID"; wait "$MEM_PID" || true; MEM_PID=
+  [ -z "$MEM_PID" ] || { kill -TERM "$MEM_PID"; wait "$MEM_PID" || true; MEM_PID=; }
   scenario "w$workers-portal-nothink" PortalUser 20 "$NOTHINK_SECONDS" 0
   if [ "$workers" -gt 1 ]; then
     scenario "w$workers-staff" StaffUser 10 "$STAFF_SECONDS" 0
     scenario "w$workers-lupa" LupaUser 5 "$LUPA_SECONDS" 0
-    curl -fs "http://127.0.0.1:$FAKE_PORT/__stats" > "$OUT/w$workers-provider.json"
+    if [[ "w$workers-lupa" =~ ${LOAD_ONLY:-.} ]]; then
+      curl -fs "http://127.0.0.1:$FAKE_PORT/__stats" > "$OUT/w$workers-provider.json"
+    fi
   fi
   cp "$CONF" "$OUT/w$workers-odoo.conf"
   stop_server
 done
 
-"$VENV/bin/python" "$ROOT/bench/load/report.py" "$OUT" "$CONF" | tee "$OUT/report.md"
+"$VENV/bin/python" "$ROOT/bench/load/report.py" "$OUT" "$CONF" "$LOG" | tee "$OUT/report.md"
 
 if [ -f "$ROOT/bench/faults/run.sh" ]; then
   info "fault scenarios (bench/faults/run.sh)"

@@ -178,15 +178,21 @@ class CustomerImportJob(models.Model):
         self.ensure_one()
         # As the importing user: the partner rules and permissions apply.
         chunks = chunks.with_user(self.user_id).sudo(False)
-        steps = []
+        steps, delayed = [], []
         for kind in ("customers", "contacts"):
             part = chunks.filtered(lambda c, k=kind: c.kind == k)
             if part:
-                steps.append(
-                    group(*[chunk.delayable(description=chunk._description_for_queue())._run() for chunk in part])
-                )
+                jobs = [chunk.delayable(description=chunk._description_for_queue())._run() for chunk in part]
+                delayed += zip(part, jobs, strict=True)
+                steps.append(group(*jobs))
         steps.append(self.with_user(self.user_id).delayable(description=f"{self.name}: end")._finish())
         chain(*steps).delay()
+        # Which queue job writes each chunk: when that job dies for good,
+        # the chunk is closed as failed (see _cron_close_dead_chunks).
+        for chunk, delayable in delayed:
+            generated = delayable._generated_job
+            if generated and generated is not True:
+                chunk.sudo().queue_job_uuid = generated.uuid
 
     # ------------------------------------------------------------------
     # Finishing (queue job)
@@ -227,6 +233,77 @@ class CustomerImportJob(models.Model):
             },
         )
         return body
+
+    @api.model
+    def _cron_close_dead_chunks(self):
+        """Close the chunks whose queue job will never run again, and the
+        imports they kept running.
+
+        queue_job's runner requeues a job whose worker died (killed, out of
+        memory, over limit_time_real, server or database restarted) and
+        marks it failed ("JobFoundDead") once it has died more times than
+        its max_retries; a job can also fail for good on an error our chunk
+        does not catch, or be cancelled by hand. Its chunk would then stay
+        pending and the closing job (which depends on it) wait forever:
+        the chunk is recorded as failed, with its rows in the file of rows
+        not written, the import closes "Finished with Errors", and Retry
+        runs the chunk again (a chunk's rows and its "done" are committed
+        together, so no row is written twice)."""
+        Chunk = self.env["customer.import.job.chunk"].sudo()
+        QueueJob = self.env["queue.job"].sudo()
+        pending = Chunk.search(
+            [("state", "=", "pending"), ("job_id.state", "=", "running"), ("queue_job_uuid", "!=", False)]
+        )
+        if not pending:
+            return self.browse()
+        queued = {job.uuid: job for job in QueueJob.search([("uuid", "in", pending.mapped("queue_job_uuid"))])}
+        dead = Chunk
+        for chunk in pending:
+            job = queued.get(chunk.queue_job_uuid)
+            if job and job.state not in ("failed", "cancelled"):
+                continue
+            if not job:
+                reason = self.env._("its background job was deleted before it ran.")
+            elif job.exc_name == "JobFoundDead":
+                reason = self.env._(
+                    "its background job stopped %(count)s times without finishing (worker killed, time or memory "
+                    "limit, server or database restarted).",
+                    count=job.retry,
+                )
+            elif job.state == "cancelled":
+                reason = self.env._("its background job was cancelled.")
+            else:
+                reason = self.env._(
+                    "its background job failed: %(error)s", error=job.exc_message or job.exc_name or "?"
+                )
+            chunk.write(
+                {
+                    "state": "failed",
+                    "failed_count": chunk.row_count,
+                    "error": self.env._(
+                        "Rows %(first)s to %(last)s were not imported: %(reason)s",
+                        first=chunk.first_row,
+                        last=chunk.last_row,
+                        reason=reason,
+                    ),
+                }
+            )
+            dead |= chunk
+        imports = dead.job_id
+        if imports:
+            # The closing jobs waiting on the dead ones never start: cancelled.
+            graphs = [job.graph_uuid for job in queued.values() if job.graph_uuid]
+            QueueJob.search(
+                [
+                    ("graph_uuid", "in", graphs),
+                    ("model_name", "=", self._name),
+                    ("method_name", "=", "_finish"),
+                    ("state", "=", "wait_dependencies"),
+                ]
+            ).button_cancelled()
+            for job in imports:
+                job.with_user(job.user_id)._finish()
+        return imports
 
     def _not_written_file(self):
         """The rows of the failed chunks as they came, with the chunk's
@@ -289,6 +366,9 @@ class CustomerImportJobChunk(models.Model):
     created_count = fields.Integer(string="Created")
     updated_count = fields.Integer(string="Updated")
     failed_count = fields.Integer(string="Failed Rows")
+    queue_job_uuid = fields.Char(
+        string="Queue Job", readonly=True, index="btree_not_null", help="The queue job that writes this chunk."
+    )
     # Not prefetched: reading the chunks' progress must not load every row.
     payload = fields.Text(help="The checked rows of this chunk, as JSON.", prefetch=False)
     error = fields.Text()

@@ -1,5 +1,7 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class CustomsFile(models.Model):
@@ -79,9 +81,41 @@ class CustomsFile(models.Model):
 
     def message_post(self, **kwargs):
         # A suspended customer's people keep reading their files but start
-        # nothing new, not even a request in the chatter. Staff, and the
-        # mail gateway, post as usual.
+        # nothing new, not even a request in the chatter. Staff post as usual.
         if self.env.user.share:
             for record in self:
                 record.partner_id._check_can_be_used_in_operation(company=record.company_id)
+        elif kwargs.get("message_type") == "email" and len(self) == 1:
+            kwargs = self._refused_email_as_note(kwargs)
         return super().message_post(**kwargs)
+
+    def _refused_email_as_note(self, kwargs):
+        """An e-mail from outside (a reply of the customer's people) meets
+        the portal's rule: when the portal would refuse their message, the
+        e-mail is not posted as the customer's message (no follower, portal
+        included, is notified and the portal does not show it) but kept as
+        an internal note for the file's responsible, saying why. Refusing
+        it would lose it: a bounce reaches whoever sent it, not the staff
+        who must answer (often about what reactivates the customer)."""
+        # The gateway posts as the (archived) superuser, with the sender as
+        # author when known: an unknown sender is not staff either.
+        author = self.env["res.partner"].browse(kwargs.get("author_id")).exists() or self.env.user.partner_id
+        if any(user._is_internal() for user in author.sudo().user_ids):
+            return kwargs
+        try:
+            self.partner_id._check_can_be_used_in_operation(company=self.company_id)
+        except UserError as err:
+            note = self.env._(
+                "E-mail received but not posted as the customer's message: %(reason)s It is kept as an internal "
+                "note; answer it from here if needed.",
+                reason=err.args[0],
+            )
+            kwargs = dict(
+                kwargs,
+                body=Markup("<p><em>%s</em></p>") % note + Markup(kwargs.get("body") or ""),
+                subtype_id=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                subtype_xmlid=None,
+                is_internal=True,
+                partner_ids=self.sudo().user_id.partner_id.ids,
+            )
+        return kwargs

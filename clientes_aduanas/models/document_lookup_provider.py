@@ -531,15 +531,28 @@ class DocumentLookupProvider(models.Model):
         every registered customer against it before it goes live."""
         self.ensure_one()
         self._check_padron_loader()
+        Load = self.env["sunat.padron.load"].sudo()
+        try:
+            sunat_padron.lock(self.env.cr)
+        except sunat_padron.PadronBusyError as err:
+            raise UserError(
+                self.env._(
+                    "Another load of the SUNAT padrón is running, or has just finished: %(path)s was not loaded. "
+                    "The padrón in use has not changed; look at the padrón loads and try again when it ends.",
+                    path=label,
+                )
+            ) from err
+        Load._close_interrupted_attempts()
         try:
             stream = sunat_padron.open_padron(path)
         except (OSError, zipfile.BadZipFile, IndexError) as err:
             raise UserError(self.env._("Cannot open %(path)s.", path=label)) from err
+        token = Load._begin_attempt(self, label)
         outcome = {}
 
         def check_customers(table, stats):
             outcome["summary"] = self.env["res.partner"]._sunat_check_against_padron(table, self)
-            outcome["load"] = self._record_padron_load(label, stats, outcome["summary"])
+            outcome["load"] = self._record_padron_load(label, stats, outcome["summary"], token)
 
         try:
             with stream:
@@ -563,7 +576,7 @@ class DocumentLookupProvider(models.Model):
         stats.load_record = outcome["load"]
         return stats
 
-    def _record_padron_load(self, label, stats, summary):
+    def _record_padron_load(self, label, stats, summary, token=False):
         report = self.env._(
             "Read %(read)s rows, loaded %(loaded)s. Skipped: %(fields)s with missing or extra fields, "
             "%(encoding)s with unreadable characters, %(ruc)s with an invalid RUC; %(dups)s duplicated RUCs "
@@ -606,6 +619,7 @@ class DocumentLookupProvider(models.Model):
                 {
                     "provider_id": self.id,
                     "file_name": label,
+                    "attempt_token": token,
                     "rows_read": stats.read,
                     "rows_loaded": stats.loaded,
                     "report": full_report,
@@ -643,4 +657,11 @@ class DocumentLookupProvider(models.Model):
         # The shipped provider is inactive until its first load.
         provider = self.with_context(active_test=False).search([("kind", "=", "sunat_padron")], limit=1)
         if path and provider:
+            try:
+                sunat_padron.lock(self.env.cr)
+            except sunat_padron.PadronBusyError:
+                # Another load holds the padrón (an administrator's): the
+                # job did not fail, the next run loads the file.
+                _logger.info("Daily SUNAT padrón load skipped: another load is running.")
+                return
             provider._load_padron_file(path)

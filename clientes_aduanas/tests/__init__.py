@@ -37,3 +37,8 @@ from . import test_customs_file_chatter
 from . import test_customer_documents_portal
 from . import test_customer_import_municipality
 from . import test_customer_document_expiry_bulk
+from . import test_padron_concurrency
+from . import test_search_box_indexes
+from . import test_import_dead_jobs
+from . import test_mail_reply_suspended
+from . import test_rate_limit_concurrency

@@ -8,9 +8,15 @@ lock lasts microseconds instead of the caller's whole request, and a request
 that was sent stays counted when the caller's transaction rolls back.
 """
 
+import random
+import time
+
+import psycopg2.errors
+
 from odoo.tools import SQL
 
 TABLE = "clientes_aduanas_rate_limit"
+ATTEMPTS = 10
 
 
 def create_table(cr):
@@ -34,6 +40,20 @@ def take(registry, key, limit):
     if limit <= 0:
         return True
     table = SQL.identifier(TABLE)
+    for attempt in range(ATTEMPTS):
+        try:
+            return _take_once(registry, table, key, limit)
+        except psycopg2.errors.SerializationFailure:
+            # Another worker counted in this minute after this transaction
+            # began (Odoo's transactions are REPEATABLE READ): count again in
+            # a new one. 20 lookups at once lost one count before.
+            if attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0, 0.005 * 2**attempt))
+    return False
+
+
+def _take_once(registry, table, key, limit):
     with registry.cursor() as rate_cr:
         # A count lost in a crash is harmless: no wait for the disk at commit.
         rate_cr.execute("SET LOCAL synchronous_commit TO OFF")
@@ -47,7 +67,8 @@ def take(registry, key, limit):
                 table=table,
                 key=key,
                 limit=limit,
-            )
+            ),
+            log_exceptions=False,
         )
         row = rate_cr.fetchone()
         if row and row[0] == 1:

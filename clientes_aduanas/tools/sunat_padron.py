@@ -12,6 +12,7 @@ import re
 import time
 import zipfile
 
+import psycopg2.errors
 from psycopg2 import sql
 
 from . import document_number as dn
@@ -20,6 +21,9 @@ TABLE = "clientes_aduanas_sunat_padron"
 STAGING = "clientes_aduanas_sunat_padron_staging"
 SLOTS = {"a": TABLE + "_a", "b": TABLE + "_b"}
 CURRENT = TABLE + "_current"
+# Loads begun and not yet known to have ended: one row per load, committed
+# when it starts, in a transaction of its own (see sunat.padron.load).
+ATTEMPTS = TABLE + "_attempt"
 COLUMNS = 15
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -61,6 +65,11 @@ class PadronEmptyError(Exception):
     def __init__(self, stats):
         super().__init__("no usable row")
         self.stats = stats
+
+
+class PadronBusyError(Exception):
+    """Another transaction is loading the padrón, or has just replaced it
+    after this transaction began: this load does not start."""
 
 
 class PadronStats:
@@ -172,6 +181,7 @@ def _q(query, target=None):
     return sql.SQL(query).format(
         staging=sql.Identifier(STAGING),
         current=sql.Identifier(CURRENT),
+        attempts=sql.Identifier(ATTEMPTS),
         slot_a=sql.Identifier(SLOTS["a"]),
         slot_b=sql.Identifier(SLOTS["b"]),
         target=sql.Identifier(SLOTS[target or "a"]),
@@ -207,6 +217,54 @@ def create_table(cr):
         )
     )
     cr.execute(_q("INSERT INTO {current} (slot) VALUES ('a') ON CONFLICT DO NOTHING"))
+    cr.execute(
+        _q(
+            """CREATE TABLE IF NOT EXISTS {attempts} (
+                token varchar PRIMARY KEY,
+                started timestamp NOT NULL,
+                provider_id integer,
+                file_name varchar,
+                user_id integer
+            )"""
+        )
+    )
+
+
+def lock(cr):
+    """Lock the pointer row for this transaction's load and return the
+    active slot, or raise :class:`PadronBusyError` at once.
+
+    NOWAIT: a second load does not queue behind the first for minutes and
+    then fail on a serialization error (the transactions run in REPEATABLE
+    READ, and the first one moved the pointer); the same error, raised at
+    once when the first load committed after this transaction began, is
+    refused the same way. Neither is logged as a bad query."""
+    try:
+        with cr.savepoint(flush=False):
+            cr.execute(_q("SELECT slot FROM {current} FOR UPDATE NOWAIT"), log_exceptions=False)
+            return cr.fetchone()[0]
+    except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure) as err:
+        raise PadronBusyError(str(err)) from err
+
+
+def record_attempt(cr, token, provider_id, file_name, user_id):
+    cr.execute(
+        _q(
+            "INSERT INTO {attempts} (token, started, provider_id, file_name, user_id) "
+            "VALUES (%s, now() AT TIME ZONE 'utc', %s, %s, %s)"
+        ),
+        [token, provider_id, file_name, user_id],
+    )
+
+
+def forget_attempts(cr, tokens):
+    cr.execute(_q("DELETE FROM {attempts} WHERE token = ANY(%s)"), [list(tokens)])
+
+
+def attempts(cr):
+    """(token, started, provider_id, file_name, user_id) of the loads begun."""
+    cr.execute(_q("SELECT token, started, provider_id, file_name, user_id FROM {attempts} ORDER BY started"))
+    return cr.fetchall()
 
 
 def active_table(cr):
@@ -219,8 +277,9 @@ def load(cr, binary_lines, before_swap=None):
     """COPY the rows into a staging table, then into the table lookups do
     not read, and point to it: lookups keep reading the old data until
     commit, without waiting. Duplicated RUCs keep their first row.
-    ``before_swap(table, stats)`` runs on the complete new table. Two loads
-    at once queue on the pointer row. Returns :class:`PadronStats`."""
+    ``before_swap(table, stats)`` runs on the complete new table. A second
+    load at once is refused (:class:`PadronBusyError`, see :func:`lock`).
+    Returns :class:`PadronStats`."""
     stats = PadronStats()
     started = time.monotonic()
 
@@ -230,8 +289,7 @@ def load(cr, binary_lines, before_swap=None):
         stats.seconds[step] = round(now - started, 2)
         started = now
 
-    cr.execute(_q("SELECT slot FROM {current} FOR UPDATE"))
-    target = "b" if cr.fetchone()[0] == "a" else "a"
+    target = "b" if lock(cr) == "a" else "a"
     cr.execute(_q("DROP TABLE IF EXISTS {staging}"))
     cr.execute(
         _q(

@@ -153,7 +153,7 @@ test_conf_workers_4() {
 }
 
 test_conf_threaded_and_one_worker() {
-  write_conf "$TMP/w0.conf" 0 && expect "$TMP/w0.conf" workers 0 &&
+  write_conf "$TMP/w0.conf" 0 && expect "$TMP/w0.conf" workers 0 && expect "$TMP/w0.conf" db_maxconn 64 &&
     expect "$TMP/w0.conf" channels "root:2,root.import:1,root.whatsapp:1" queue_job &&
     write_conf "$TMP/w1.conf" 1 && expect "$TMP/w1.conf" workers 1 &&
     expect "$TMP/w1.conf" channels "root:1,root.import:1,root.whatsapp:1" queue_job &&
