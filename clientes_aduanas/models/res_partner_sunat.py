@@ -193,7 +193,7 @@ class ResPartner(models.Model):
         customers whose status the write cleared (a new RUC; once: the
         status a lookup then records for the new number is a first one),
         then the status of the lookups saved with the write."""
-        customers = self.browse(list(cleared)).filtered("is_registered_customer")
+        customers = cleared and self.browse(list(cleared)).filtered("is_registered_customer")
         if customers:
             customers._customer_event("sunat_status_changed", previous={pid: cleared[pid] for pid in customers.ids})
         if sent:
