@@ -21,6 +21,9 @@ for addon in ${ADDONS//,/ }; do
   POT="$ROOT/$addon/i18n/$addon.pot"
   odoo_bin -c "$CONF" -d "$DB" --i18n-export="$POT" --modules="$addon" --stop-after-init --no-http >>"$LOG" 2>&1 ||
     die "exporting the .pot of $addon failed (log: $LOG)"
-  "$VENV/bin/python" "$ROOT/scripts/merge_po.py" "$POT" "$ROOT/$addon/i18n/es.po" "$ROOT"/i18n_src/*.po
+  # The addon's own source (i18n_src/<suffix>.po) first: the same English
+  # word may read differently in its screens ("Record" is a button there).
+  own="$ROOT/i18n_src/${addon#clientes_aduanas_}.po"
+  "$VENV/bin/python" "$ROOT/scripts/merge_po.py" "$POT" "$ROOT/$addon/i18n/es.po" "$own" "$ROOT"/i18n_src/*.po
 done
 drop_db "$DB"
