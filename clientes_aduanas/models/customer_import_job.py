@@ -276,18 +276,7 @@ class CustomerImportJob(models.Model):
                 reason = self.env._(
                     "its background job failed: %(error)s", error=job.exc_message or job.exc_name or "?"
                 )
-            chunk.write(
-                {
-                    "state": "failed",
-                    "failed_count": chunk.row_count,
-                    "error": self.env._(
-                        "Rows %(first)s to %(last)s were not imported: %(reason)s",
-                        first=chunk.first_row,
-                        last=chunk.last_row,
-                        reason=reason,
-                    ),
-                }
-            )
+            chunk._mark_failed(reason)
             dead |= chunk
         imports = dead.job_id
         if imports:
@@ -376,6 +365,23 @@ class CustomerImportJobChunk(models.Model):
     def _description_for_queue(self):
         return f"{self.job_id.sudo().name}: {self.kind} {self.first_row}-{self.last_row}"
 
+    def _mark_failed(self, reason):
+        """Record that none of the chunk's rows were written, and why: the one
+        wording shared by a failed run and a job that died."""
+        self.ensure_one()
+        self.write(
+            {
+                "state": "failed",
+                "failed_count": self.row_count,
+                "error": self.env._(
+                    "Rows %(first)s to %(last)s were not imported: %(reason)s",
+                    first=self.first_row,
+                    last=self.last_row,
+                    reason=reason,
+                ),
+            }
+        )
+
     def _last_attempt(self):
         """Whether the queue job running this chunk has no retry left (the
         runner stores the attempts made before this one)."""
@@ -419,18 +425,7 @@ class CustomerImportJobChunk(models.Model):
                     "other transactions kept these rows locked through every retry (%(detail)s).",
                     detail=reason,
                 )
-            chunk.write(
-                {
-                    "state": "failed",
-                    "failed_count": chunk.row_count,
-                    "error": self.env._(
-                        "Rows %(first)s to %(last)s were not imported: %(reason)s",
-                        first=chunk.first_row,
-                        last=chunk.last_row,
-                        reason=reason,
-                    ),
-                }
-            )
+            chunk._mark_failed(reason)
             return "failed"
         finally:
             cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
