@@ -418,16 +418,19 @@ class ResPartner(models.Model):
         # Statistics for the planner: the joins below are on up to every customer.
         cr.execute(_q("ANALYZE %(check)s"))
         now = fields.Datetime.now()
-        uid = self.env.uid
         # Only rows with something new are written: an unchanged customer
         # keeps its row (no write of every customer at each load).
+        # write_uid / write_date are left alone, as account leaves them for
+        # its partner ranks: they keep telling who last edited the customer,
+        # the check's own date is sunat_status_date (and the chatter note
+        # says who ran it). Setting write_uid also checked its foreign key
+        # once per row: 0.8 s of a first check of 100,000 customers.
         cr.execute(
             _q(
                 """UPDATE res_partner p
                    SET sunat_taxpayer_state = c.new_state, sunat_taxpayer_condition = c.new_condition,
                        sunat_observed = c.observed, sunat_absent = false, sunat_data_differs = c.differs,
-                       sunat_source = %(source)s, sunat_from_padron = true, sunat_status_date = %(now)s,
-                       write_uid = %(uid)s, write_date = %(now)s
+                       sunat_source = %(source)s, sunat_from_padron = true, sunat_status_date = %(now)s
                   FROM %(check)s c
                  WHERE p.id = c.partner_id AND c.found
                    AND (c.old_state IS DISTINCT FROM c.new_state OR c.old_condition IS DISTINCT FROM c.new_condition
@@ -435,18 +438,15 @@ class ResPartner(models.Model):
                         OR c.old_source IS DISTINCT FROM %(source)s)""",
                 source=provider.name,
                 now=now,
-                uid=uid,
             )
         )
         cr.execute(
             _q(
                 """UPDATE res_partner p
-                   SET sunat_absent = true, sunat_data_differs = false, sunat_status_date = %(now)s,
-                       write_uid = %(uid)s, write_date = %(now)s
+                   SET sunat_absent = true, sunat_data_differs = false, sunat_status_date = %(now)s
                   FROM %(check)s c
                  WHERE p.id = c.partner_id AND NOT c.found AND NOT c.was_absent""",
                 now=now,
-                uid=uid,
             )
         )
         # The statuses were written behind the ORM's back: what the notes,

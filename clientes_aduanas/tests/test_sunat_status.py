@@ -66,6 +66,12 @@ class TestSunatStatus(PadronCase):
         lines.append(padron_line(make_ruc(99), "NO REGISTRADO", "BAJA DE OFICIO", "NO HABIDO"))
         return write_padron(os.path.join(self.directory, name), lines)
 
+    def _row_version(self, partner):
+        """The row's ctid: any UPDATE writes a new row version elsewhere."""
+        self.env.flush_all()
+        self.env.cr.execute("SELECT ctid::text FROM res_partner WHERE id = %s", [partner.id])
+        return self.env.cr.fetchone()[0]
+
     def _messages(self, partner):
         return self.env["mail.message"].search(
             [
@@ -107,7 +113,8 @@ class TestSunatStatus(PadronCase):
         self.assertIn("absent from the padrón: 1", load.report)
 
         # Day 2: one customer is BAJA DE OFICIO, another NO HABIDO.
-        steady_write = self.steady.write_date
+        steady_version = self._row_version(self.steady)
+        baja_write = (self.to_baja.write_uid, self.to_baja.write_date)
         stats = self.provider._load_padron_file(
             self._padron("day2.zip", {2: ("BAJA DE OFICIO", "HABIDO"), 3: ("ACTIVO", "NO HABIDO")})
         )
@@ -128,7 +135,12 @@ class TestSunatStatus(PadronCase):
         self.assertEqual(self._activities(self.to_no_habido).user_id, self.alerts, "no salesperson: the manager")
         self.assertFalse(self._messages(self.steady), "unchanged: untouched")
         self.assertFalse(self._activities(self.steady))
-        self.assertEqual(self.steady.write_date, steady_write, "an unchanged customer's row is not written")
+        self.assertEqual(self._row_version(self.steady), steady_version, "an unchanged customer's row is not written")
+        self.assertEqual(
+            (self.to_baja.write_uid, self.to_baja.write_date),
+            baja_write,
+            "the last edit stays the user's: the check's date is the status date",
+        )
         self.assertEqual({p: p.read(["name", "street", "city", "state_id"]) for p in master}, master)
         self.assertEqual(self.renamed.name, "EMPRESA 5 S.A.C.", "master data are never changed by the check")
         self.assertEqual(
