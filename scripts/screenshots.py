@@ -201,6 +201,82 @@ def preview_import(session, url):
     return wizard_id
 
 
+def portal_documents_session(session, url, db, customer_id):
+    """A session of a portal user of the demo customer ``customer_id`` whose
+    documents /my/documents lists: a power of attorney expiring in 20 days,
+    an RTN certificate in force and an expired constancia whose renewal is
+    under review. Created once
+    (the portal user's login tells) in the demo database."""
+    login = "portal.montana"
+    if not rpc(session, url, "res.users", "search", [("login", "=", login)], context={"active_test": False}):
+        contact_id = rpc(
+            session,
+            url,
+            "res.partner",
+            "create",
+            {"name": "Rosa Aguilar", "parent_id": customer_id, "email": "rosa.aguilar@montanaverde.example.hn"},
+        )
+        portal_group = rpc(session, url, "ir.model.data", "check_object_reference", "base", "group_portal")[1]
+        rpc(
+            session,
+            url,
+            "res.users",
+            "create",
+            {
+                "login": login,
+                "password": login,
+                "partner_id": contact_id,
+                "lang": "es_PE",
+                "groups_id": [(6, 0, [portal_group])],
+            },
+            context={"no_reset_password": True},
+        )
+
+        def doc_type(name):
+            return rpc(session, url, "ir.model.data", "check_object_reference", "clientes_aduanas", name)[1]
+
+        today = time.strftime("%Y-%m-%d")
+        rpc(
+            session,
+            url,
+            "res.partner.customer.document",
+            "create",
+            [
+                {
+                    "partner_id": customer_id,
+                    "document_type_id": doc_type("customer_document_type_mandate"),
+                    "number": "PODER-2024-0187",
+                    "issue_date": f"{int(today[:4]) - 2}{today[4:]}",
+                    "expiry_date": time.strftime("%Y-%m-%d", time.gmtime(time.time() + 20 * 86400)),
+                },
+                {
+                    "partner_id": customer_id,
+                    "document_type_id": doc_type("customer_document_type_rtn"),
+                    "number": "08019015678901",
+                    "expiry_date": time.strftime("%Y-%m-%d", time.gmtime(time.time() + 300 * 86400)),
+                },
+                {
+                    "partner_id": customer_id,
+                    "document_type_id": doc_type("customer_document_type_registration"),
+                    "number": "CI-2023-5521",
+                    "expiry_date": time.strftime("%Y-%m-%d", time.gmtime(time.time() - 10 * 86400)),
+                    "renewal_state": "pending",
+                    "renewal_number": "CI-2026-0904",
+                    "renewal_expiry_date": time.strftime("%Y-%m-%d", time.gmtime(time.time() + 355 * 86400)),
+                },
+            ],
+        )
+    portal = requests.Session()
+    auth = portal.post(
+        f"{url}/web/session/authenticate",
+        json={"jsonrpc": "2.0", "params": {"db": db, "login": login, "password": login}},
+        timeout=60,
+    ).json()
+    if "error" in auth:
+        sys.exit(f"portal login failed: {auth['error']['data']['message']}")
+    return portal
+
+
 def main():
     args, session = start()
     url = args.url
@@ -266,6 +342,14 @@ def main():
             browser.wait_for(ready)
             browser.settle()
             browser.screenshot(f"{args.out}/{filename}")
+        # Last: the portal as the customer's contact sees it (its session
+        # replaces the admin's in the browser).
+        portal = portal_documents_session(session, url, args.db, customer_id)
+        browser.call("Network.setCookie", name="session_id", value=portal.cookies["session_id"], url=url)
+        browser.call("Page.navigate", url=f"{url}/my/documents")
+        browser.wait_for(".o_customer_document_row")
+        browser.settle()
+        browser.screenshot(f"{args.out}/customer_documents_portal.png")
     finally:
         browser.close()
         shutil.rmtree(profile, ignore_errors=True)

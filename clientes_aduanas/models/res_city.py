@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..tools.customer_spreadsheet import fold
+from ..tools.hn_city_alias import alias_key, aliases_by_key
 
 
 class ResCity(models.Model):
@@ -16,21 +17,36 @@ class ResCity(models.Model):
 
     @api.model
     def _customer_city_index(self, country):
-        """``{(state_id, folded name): city}`` of ``country``'s cities: how
-        a free-text city is matched to the list (accents, case and repeated
-        spaces ignored, within its department)."""
+        """``{(state_id, folded name): city}`` of ``country``'s cities and
+        of the other names a Honduran municipality goes by: how a free-text
+        city is matched to the list (accents, case and repeated spaces
+        ignored, within its department)."""
         cities = self.search([("country_id", "=", country.id)])
-        return {(city.state_id.id, fold(city.name)): city for city in cities}
+        index = {(city.state_id.id, fold(city.name)): city for city in cities}
+        by_code = {city.hn_ine_code: city for city in cities if city.hn_ine_code}
+        for key, code in aliases_by_key().items():
+            city = by_code.get(code)
+            if city:
+                # A municipality's own name wins over another one's alias.
+                index.setdefault((city.state_id.id, key), city)
+        return index
+
+    @api.model
+    def _customer_city_in_index(self, index, state, name):
+        """The city ``name`` designates in ``state`` (its name or one of
+        its aliases, ``tools/hn_city_alias.py``), or an empty recordset."""
+        return index.get((state.id, fold(name))) or index.get((state.id, alias_key(name)), self.browse())
 
     @api.model
     def _customer_match_city(self, country, state, name):
         """The city of ``country`` in ``state`` named ``name`` (exact but
-        for accents and case), or an empty recordset."""
+        for accents and case) or going by that name ("Tegucigalpa": Distrito
+        Central), or an empty recordset."""
         if not (country and country.enforce_cities and state and name and name.strip()):
             return self.browse()
         return self.search(
             [("country_id", "=", country.id), ("state_id", "=", state.id), ("name", "=ilike", name.strip())], limit=1
-        ) or self._customer_city_index(country).get((state.id, fold(name)), self.browse())
+        ) or self._customer_city_in_index(self._customer_city_index(country), state, name)
 
     @api.model
     def _customer_match_existing_cities(self):
@@ -59,7 +75,7 @@ class ResCity(models.Model):
         index = self._customer_city_index(country)
         by_city = {}
         for partner in partners:
-            city = index.get((partner.state_id.id, fold(partner.city)))
+            city = self._customer_city_in_index(index, partner.state_id, partner.city)
             if city:
                 by_city.setdefault(city, []).append(partner.id)
         for city, partner_ids in by_city.items():

@@ -227,7 +227,9 @@ class ResPartner(models.Model):
         if "city" not in vals and "state_id" in vals and len(self) == 1:
             # A new department: the stored name is matched in it.
             name = self.city
-        if "city_id" in vals or not isinstance(name, str):
+        # An empty city_id is no choice: the form sends one with every new
+        # partner, beside the name the user typed.
+        if not isinstance(name, str):
             return vals
         country = self._customer_country(vals, country)
         if not country or country.code != "HN":

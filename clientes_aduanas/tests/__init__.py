@@ -42,3 +42,6 @@ from . import test_search_box_indexes
 from . import test_import_dead_jobs
 from . import test_mail_reply_suspended
 from . import test_rate_limit_concurrency
+from . import test_ui_customer_document_renewal
+from . import test_hn_city_aliases
+from . import test_customs_catalogue_codes

@@ -1,6 +1,7 @@
 """Honduran customers of an existing database typed their city as free text.
-Where the text is exactly a municipality of the customer's department
-(accents and case ignored) it becomes that municipality; every other one is
+Where the text is exactly a municipality of the customer's department, or
+one of the other names it goes by (tools/hn_city_alias.py: "Tegucigalpa"),
+accents and case ignored, it becomes that municipality; every other one is
 left as it is, named in the server log and found with the customers'
 filter *Municipio por revisar*."""
 
