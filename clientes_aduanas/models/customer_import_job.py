@@ -216,7 +216,20 @@ class CustomerImportJob(models.Model):
     def _finish(self):
         """Last queue job of an import: final state, the file of rows not
         written, notification. Several closing jobs may run (a retry adds
-        one): only the one that finds no chunk pending closes."""
+        one): only the one that finds no chunk pending closes. Its database
+        connection lost, it is retried like a chunk: failed for good, it
+        would leave the import "Running" with every chunk written."""
+        try:
+            return self._finish_import()
+        except (psycopg2.OperationalError, psycopg2.InterfaceError) as err:
+            if not connection_lost(err):
+                raise
+            raise RetryableJobError(
+                "The database connection was lost; the import is closed again.",
+                seconds=CONNECTION_LOST_RETRY_SECONDS,
+            ) from err
+
+    def _finish_import(self):
         self.ensure_one()
         job = self.sudo()
         job.invalidate_recordset()
@@ -228,6 +241,7 @@ class CustomerImportJob(models.Model):
             content = job._not_written_file()
             vals.update(failed_file=base64.b64encode(content), failed_filename="clientes_no_escritos.xlsx")
         job.write(vals)
+        job.flush_recordset()  # the final state is written here, inside the retry on a lost connection
         body = self.env._(
             "Customer import %(name)s finished: %(created)s created, %(updated)s updated, "
             "%(contacts)s contacts, %(skipped)s rows rejected when confirming, %(failed)s rows failed.",

@@ -85,12 +85,18 @@ class TestImportConnectionLost(ImportCase):
         finally:
             cr.close()
 
-    def _run_while_the_database_goes_away(self, uuid, email):
-        """Run the chunk's job while another transaction holds ``email``
-        (one of its rows): once the chunk waits on it, its connection is
+    def _holding_email(self, email):
+        """Another user registering ``email`` (one of the chunk's rows)."""
+        return lambda cr: _env(cr)["res.partner"].create(
+            self._pe_vals(vat=_ruc("2074000001"), email=email, name="Bloqueo")
+        )
+
+    def _run_while_the_database_goes_away(self, uuid, hold):
+        """Run the job while another transaction holds what it must write
+        (``hold(cr)``): once the job waits on it, its connection is
         terminated. Returns what the controller raised, if anything."""
         blocker = self.registry.cursor()
-        _env(blocker)["res.partner"].create(self._pe_vals(vat=_ruc("2074000001"), email=email, name="Bloqueo"))
+        hold(blocker)
         cr, env, job = self._dispatch(uuid)
         cr.execute("SELECT pg_backend_pid()")
         [pid] = cr.fetchone()
@@ -176,7 +182,7 @@ class TestImportConnectionLost(ImportCase):
 
     def test_chunk_cut_by_a_lost_connection_is_retried_and_written_once(self):
         rows, import_id, _chunks, uuids = self._committed_import("r", 72000000)
-        raised = self._run_while_the_database_goes_away(uuids[0], "r1@perdida.example.pe")
+        raised = self._run_while_the_database_goes_away(uuids[0], self._holding_email("r1@perdida.example.pe"))
         self._runner_requeues_dead_jobs(uuids[0])
         state = self._state(import_id, uuids)
         job_state, retry, _eta = state["jobs"][0]
@@ -198,7 +204,7 @@ class TestImportConnectionLost(ImportCase):
             cr.execute("UPDATE queue_job SET max_retries = 1 WHERE uuid = %s", [uuids[0]])
         self._run(uuids[1])
         with self.assertLogs("odoo.addons.queue_job.controllers.main", "ERROR"):
-            self._run_while_the_database_goes_away(uuids[0], "f1@perdida.example.pe")
+            self._run_while_the_database_goes_away(uuids[0], self._holding_email("f1@perdida.example.pe"))
         self.assertEqual(self._state(import_id, uuids)["jobs"][0][0], "failed")
 
         closed = self._read(lambda env: env["customer.import.job"]._cron_close_dead_chunks().ids)
@@ -215,5 +221,26 @@ class TestImportConnectionLost(ImportCase):
         self._read(lambda env: env["customer.import.job"].browse(import_id).action_retry_failed())
         self._run(self._read(lambda env: env["customer.import.job.chunk"].browse(chunk_ids[0]).queue_job_uuid))
         self._run(self._closing_job(import_id))
+        self.assertEqual(self._state(import_id, uuids)["import"], ("done", ROWS, 0))
+        self.assertEqual(self._count([row[1] for row in rows]), ROWS)
+
+    def test_closing_job_cut_by_a_lost_connection_is_retried(self):
+        """Every chunk written, the closing job loses its connection while it
+        writes the final state: retried, not failed (the import would stay
+        "Running" for good)."""
+        rows, import_id, _chunk_ids, uuids = self._committed_import("c", 72200000)
+        self._run(uuids[0])
+        self._run(uuids[1])
+        closing = self._closing_job(import_id)
+        self._run_while_the_database_goes_away(
+            closing,
+            lambda cr: cr.execute("SELECT id FROM customer_import_job WHERE id = %s FOR UPDATE", [import_id]),
+        )
+        self._runner_requeues_dead_jobs(closing)
+        state = self._read(lambda env: env["queue.job"].search([("uuid", "=", closing)]).state)
+        self.assertEqual(state, "pending", "another attempt, not a failed job")
+        self.assertEqual(self._state(import_id, uuids)["import"][0], "running")
+
+        self._run(closing)
         self.assertEqual(self._state(import_id, uuids)["import"], ("done", ROWS, 0))
         self.assertEqual(self._count([row[1] for row in rows]), ROWS)
