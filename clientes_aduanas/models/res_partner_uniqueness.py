@@ -347,10 +347,10 @@ class ResPartner(models.Model):
         this transaction does not see is a customer registered meanwhile,
         refused with its name. One that this transaction sees under another
         key was changed here and not yet committed, one it deleted is
-        locked: neither is a duplicate. While
-        the keys are locked no other registration commits them, so the
-        INSERT or UPDATE that follows does not meet the index. The unique
-        indexes remain the guarantee (imports of many rows, SQL)."""
+        locked: neither is a duplicate. While the keys are locked no other
+        registration commits them, so the INSERT or UPDATE that follows does
+        not meet the index. The unique indexes remain the guarantee (imports
+        of many rows, SQL, no second connection to be had)."""
         locks = self._customer_key_locks(vals_list)
         if not locks or len(locks) > KEY_LOCK_MAX_KEYS:
             return
@@ -358,18 +358,13 @@ class ResPartner(models.Model):
         cr.execute(
             SQL("SELECT pg_advisory_xact_lock(hashtextextended(name, 0)) FROM unnest(%s::text[]) AS name", locks)
         )
-        with self.env.registry.cursor() as fresh_cr:
-            matches = self._match_registered_customers(fresh_cr, vals_list, exclude_ids)
-            ids = sorted({match[1] for match in matches if match})
-            if not ids:
-                return
-            # SKIP LOCKED leaves out a customer being deleted (by this
-            # transaction, or another one not yet committed), and never
-            # waits: this transaction may hold the lock.
-            fresh_cr.execute(
-                "SELECT id, complete_name FROM res_partner WHERE id = ANY(%s) FOR KEY SHARE SKIP LOCKED", [ids]
-            )
-            names = dict(fresh_cr.fetchall())
+        try:
+            matches, names = self._committed_key_holders(vals_list, exclude_ids)
+        except psycopg2.Error:
+            # No second connection (pool full, database trouble): the unique
+            # indexes decide, as for an import.
+            _logger.warning("Could not search the committed customers before a registration", exc_info=True)
+            return
         if not names:
             return
         cr.execute("SELECT id FROM res_partner WHERE id = ANY(%s)", [list(names)])
@@ -377,6 +372,23 @@ class ResPartner(models.Model):
         for match in matches:
             if match and match[1] in names and match[1] not in seen_here:
                 raise ValidationError(self._duplicate_message(match[0], names[match[1]]))
+
+    @api.model
+    def _committed_key_holders(self, vals_list, exclude_ids=()):
+        """On a fresh cursor (what other transactions committed): the match
+        of each values dict, and the names of the matching customers."""
+        with self.env.registry.cursor() as fresh_cr:
+            matches = self._match_registered_customers(fresh_cr, vals_list, exclude_ids)
+            ids = sorted({match[1] for match in matches if match})
+            if not ids:
+                return matches, {}
+            # SKIP LOCKED leaves out a customer being deleted (by this
+            # transaction, or another one not yet committed), and never
+            # waits: this transaction may hold the lock.
+            fresh_cr.execute(
+                "SELECT id, complete_name FROM res_partner WHERE id = ANY(%s) FOR KEY SHARE SKIP LOCKED", [ids]
+            )
+            return matches, dict(fresh_cr.fetchall())
 
     # ------------------------------------------------------------------
     # Unique violations (another transaction won the race)

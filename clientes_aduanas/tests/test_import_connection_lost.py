@@ -79,11 +79,9 @@ class TestImportConnectionLost(ImportCase):
 
     def _run(self, uuid):
         cr, env, job = self._dispatch(uuid)
-        try:
+        # Committed on the way out: outside tests the controller commits itself.
+        with cr:
             RunJobController._runjob(env, job)
-            cr.commit()  # the controller leaves the commit to the request outside tests
-        finally:
-            cr.close()
 
     def _holding_email(self, email):
         """Another user registering ``email`` (one of the chunk's rows)."""
