@@ -35,6 +35,9 @@ def ensure_spanish(reg):
         # The addon's latest es.po, whatever the database was last updated with.
         env["ir.module.module"]._load_module_terms(["clientes_aduanas"], ["es_PE"], overwrite=True)
         cr.commit()
+    # A server already serving the database (its workers cache the active
+    # languages) hears of the new language as after a change in the UI.
+    reg.signal_changes()
 
 
 class ErrorLog(logging.Handler):

@@ -5,7 +5,8 @@
 #   bash bench/faults/run.sh padron_loads_at_once # one of them
 # worker_killed serves a copy of the database with prefork workers and the job
 # runner (HTTP_PORT, default 8069); postgres_restart restores a copy into a
-# private PostgreSQL cluster it restarts (the shared one is never restarted).
+# private PostgreSQL cluster it restarts (the shared one is never restarted),
+# postgres_restart_import too, served with workers and the runner.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/../../scripts/common.sh"
@@ -19,7 +20,7 @@ fi
 export BENCH_CONF="$CONF" BENCH_DB="$DB"
 cd "$HERE"
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(padron_loads_at_once provider_hangs worker_killed postgres_restart)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(padron_loads_at_once provider_hangs worker_killed postgres_restart postgres_restart_import)
 for name in "${scenarios[@]}"; do
   name=${name%.py}; name=${name%.sh}
   info "fault: $name"

@@ -15,6 +15,22 @@ RETRYABLE_ERRORS = (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNo
 # A chunk does not wait longer than this for a row another transaction
 # holds: it gives the worker back and is retried later by queue_job.
 DEFAULT_LOCK_TIMEOUT = "30s"
+# A job whose database connection was lost is run again this many seconds
+# later (PostgreSQL restarting takes seconds).
+CONNECTION_LOST_RETRY_SECONDS = 10
+
+
+def connection_lost(err):
+    """Whether a database error means the connection itself is gone
+    (PostgreSQL restarted or shut down, network cut): the transaction died
+    with everything it wrote, and nothing more can be written on it. Class 08
+    is a connection exception, 57P01-57P03 a server shutting down or starting;
+    psycopg2 gives no code when the server closed the connection unannounced."""
+    if isinstance(err, psycopg2.InterfaceError):
+        return True
+    return isinstance(err, psycopg2.OperationalError) and (
+        not err.pgcode or err.pgcode.startswith("08") or err.pgcode in ("57P01", "57P02", "57P03")
+    )
 
 
 class CustomerImportJob(models.Model):
@@ -200,7 +216,20 @@ class CustomerImportJob(models.Model):
     def _finish(self):
         """Last queue job of an import: final state, the file of rows not
         written, notification. Several closing jobs may run (a retry adds
-        one): only the one that finds no chunk pending closes."""
+        one): only the one that finds no chunk pending closes. Its database
+        connection lost, it is retried like a chunk: failed for good, it
+        would leave the import "Running" with every chunk written."""
+        try:
+            return self._finish_import()
+        except (psycopg2.OperationalError, psycopg2.InterfaceError) as err:
+            if not connection_lost(err):
+                raise
+            raise RetryableJobError(
+                "The database connection was lost; the import is closed again.",
+                seconds=CONNECTION_LOST_RETRY_SECONDS,
+            ) from err
+
+    def _finish_import(self):
         self.ensure_one()
         job = self.sudo()
         job.invalidate_recordset()
@@ -212,6 +241,7 @@ class CustomerImportJob(models.Model):
             content = job._not_written_file()
             vals.update(failed_file=base64.b64encode(content), failed_filename="clientes_no_escritos.xlsx")
         job.write(vals)
+        job.flush_recordset()  # the final state is written here, inside the retry on a lost connection
         body = self.env._(
             "Customer import %(name)s finished: %(created)s created, %(updated)s updated, "
             "%(contacts)s contacts, %(skipped)s rows rejected when confirming, %(failed)s rows failed.",
@@ -272,6 +302,14 @@ class CustomerImportJob(models.Model):
                 )
             elif job.state == "cancelled":
                 reason = self.env._("its background job was cancelled.")
+            elif "psycopg2." in f"{job.exc_name} {job.exc_info}":
+                # Only a lost connection gets past the chunk's own handling:
+                # the database's English text is for the administrator (job
+                # queue), not for the import's messages.
+                reason = self.env._(
+                    "its background job could not reach the database in any of its attempts "
+                    "(PostgreSQL restarted or unreachable)."
+                )
             else:
                 reason = self.env._(
                     "its background job failed: %(error)s", error=job.exc_message or job.exc_name or "?"
@@ -399,7 +437,9 @@ class CustomerImportJobChunk(models.Model):
         """One queue job: writes the chunk's rows in one savepoint. A
         failure is stored on the chunk, in the user's words; concurrency
         errors are left to queue_job to retry later, except on the last
-        attempt, recorded like any failure so that the closing job runs."""
+        attempt, recorded like any failure so that the closing job runs. A
+        lost database connection cannot be recorded at all: the job is
+        retried (its transaction, rows and "done" together, is gone)."""
         self.ensure_one()
         chunk = self.sudo()
         if chunk.state != "pending":
@@ -417,6 +457,11 @@ class CustomerImportJobChunk(models.Model):
                 else:
                     result = engine._write_rows_unguarded([], data)
         except Exception as err:  # any failure is recorded on the chunk, none is lost
+            if connection_lost(err) or connection_lost(err.__context__):
+                raise RetryableJobError(
+                    "The database connection was lost; the chunk is run again.",
+                    seconds=CONNECTION_LOST_RETRY_SECONDS,
+                ) from err
             if isinstance(err, RETRYABLE_ERRORS) and not self._last_attempt():
                 raise RetryableJobError(str(err)) from err
             reason = engine._failure_reason(err)
@@ -426,9 +471,9 @@ class CustomerImportJobChunk(models.Model):
                     detail=reason,
                 )
             chunk._mark_failed(reason)
-            return "failed"
-        finally:
             cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+            return "failed"
+        cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
         vals = {
             "state": "done",
             "created_count": result["created"] + result["contacts_created"],

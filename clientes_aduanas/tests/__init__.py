@@ -45,3 +45,5 @@ from . import test_rate_limit_concurrency
 from . import test_ui_customer_document_renewal
 from . import test_hn_city_aliases
 from . import test_customs_catalogue_codes
+from . import test_import_connection_lost
+from . import test_customer_registration_race
