@@ -8,6 +8,7 @@ index comment, so an upgrade replaces an index whose definition changed.
 """
 
 import contextlib
+import contextvars
 import hashlib
 import logging
 
@@ -42,12 +43,34 @@ UNIQUE_INDEXES = {
     ),
     OPERATIONS_CONTACT_INDEX: ("parent_id", "is_operations_contact AND parent_id IS NOT NULL AND active"),
 }
-# A registration locks its keys (see _check_committed_duplicates) when it
-# carries at most this many: a form, an RPC call with a few customers. An
-# import chunk of thousands of rows would fill PostgreSQL's shared lock table
-# (max_locks_per_transaction x max_connections: 6,400 locks by default) and
-# relies on the unique indexes alone.
-KEY_LOCK_MAX_KEYS = 32
+# Set while _customer_unique_guard runs a create/write (per thread: a context
+# variable).
+_IN_UNIQUE_GUARD = contextvars.ContextVar("clientes_aduanas_unique_guard", default=False)
+
+
+class _GuardedViolationFilter(logging.Filter):
+    """Drops odoo.sql_db's "bad query" ERROR of a violation of the indexes
+    above met inside _customer_unique_guard, which turns it into the user's
+    message (two users registering the same customer at once: the second
+    INSERT waits on the index, then fails). Any other failed query is logged
+    as before. A filter installed once rather than ``mute_logger``: that one
+    swaps the logger's handlers for the whole process, and two threads
+    entering it at once can leave odoo.sql_db silent for good."""
+
+    def filter(self, record):
+        if not _IN_UNIQUE_GUARD.get() or not isinstance(record.args, tuple) or not record.args:
+            return True
+        error = record.args[-1]
+        return not (
+            isinstance(error, pg_errors.UniqueViolation | pg_errors.ExclusionViolation)
+            and error.diag.constraint_name in UNIQUE_INDEXES
+        )
+
+
+_sql_logger = logging.getLogger("odoo.sql_db")
+if not any(type(existing).__name__ == _GuardedViolationFilter.__name__ for existing in _sql_logger.filters):
+    _sql_logger.addFilter(_GuardedViolationFilter())
+
 # Writing one of these may hit one of the unique indexes above.
 UNIQUE_INDEX_FIELDS = frozenset(
     {
@@ -314,81 +337,6 @@ class ResPartner(models.Model):
         for duplicate in self._find_duplicate_customers(vals_list, exclude_ids=exclude_ids):
             if duplicate:
                 raise ValidationError(self._duplicate_message(*duplicate))
-        self._check_committed_duplicates(vals_list, exclude_ids=exclude_ids)
-
-    @api.model
-    def _customer_key_locks(self, vals_list):
-        """The advisory lock names of the normalised keys of ``vals_list``."""
-        names = set()
-        for email, (type_id, vat) in self._customer_keys(vals_list):
-            if email:
-                names.add(f"clientes_aduanas:email:{email}")
-            if vat:
-                names.add(f"clientes_aduanas:document:{type_id or 0}:{vat}")
-        return sorted(names)
-
-    @api.model
-    def _check_committed_duplicates(self, vals_list, exclude_ids=()):
-        """Refuse, before any INSERT or UPDATE, a key that another
-        transaction is registering or has just registered.
-
-        Without it, two users saving the same e-mail or document at once both
-        pass the duplicate search (neither sees the other's row); the second
-        statement waits on the unique index, fails when the first commits,
-        the user reads the same message (``_customer_unique_guard``), but
-        Odoo logs the refused statement as an ERROR ("bad query").
-
-        Each normalised key is locked until the end of the transaction
-        (``pg_advisory_xact_lock``, in one order so that two registrations
-        never wait on each other crosswise): the second user waits here until
-        the first commits or rolls back. Its snapshot (REPEATABLE READ, taken
-        at the request's first query) cannot show what the first committed,
-        so the committed customers are searched on a fresh cursor: one that
-        this transaction does not see is a customer registered meanwhile,
-        refused with its name. One that this transaction sees under another
-        key was changed here and not yet committed, one it deleted is
-        locked: neither is a duplicate. While the keys are locked no other
-        registration commits them, so the INSERT or UPDATE that follows does
-        not meet the index. The unique indexes remain the guarantee (imports
-        of many rows, SQL, no second connection to be had)."""
-        locks = self._customer_key_locks(vals_list)
-        if not locks or len(locks) > KEY_LOCK_MAX_KEYS:
-            return
-        cr = self.env.cr
-        cr.execute(
-            SQL("SELECT pg_advisory_xact_lock(hashtextextended(name, 0)) FROM unnest(%s::text[]) AS name", locks)
-        )
-        try:
-            matches, names = self._committed_key_holders(vals_list, exclude_ids)
-        except psycopg2.Error:
-            # No second connection (pool full, database trouble): the unique
-            # indexes decide, as for an import.
-            _logger.warning("Could not search the committed customers before a registration", exc_info=True)
-            return
-        if not names:
-            return
-        cr.execute("SELECT id FROM res_partner WHERE id = ANY(%s)", [list(names)])
-        seen_here = {row[0] for row in cr.fetchall()}
-        for match in matches:
-            if match and match[1] in names and match[1] not in seen_here:
-                raise ValidationError(self._duplicate_message(match[0], names[match[1]]))
-
-    @api.model
-    def _committed_key_holders(self, vals_list, exclude_ids=()):
-        """On a fresh cursor (what other transactions committed): the match
-        of each values dict, and the names of the matching customers."""
-        with self.env.registry.cursor() as fresh_cr:
-            matches = self._match_registered_customers(fresh_cr, vals_list, exclude_ids)
-            ids = sorted({match[1] for match in matches if match})
-            if not ids:
-                return matches, {}
-            # SKIP LOCKED leaves out a customer being deleted (by this
-            # transaction, or another one not yet committed), and never
-            # waits: this transaction may hold the lock.
-            fresh_cr.execute(
-                "SELECT id, complete_name FROM res_partner WHERE id = ANY(%s) FOR KEY SHARE SKIP LOCKED", [ids]
-            )
-            return matches, dict(fresh_cr.fetchall())
 
     # ------------------------------------------------------------------
     # Unique violations (another transaction won the race)
@@ -407,11 +355,14 @@ class ResPartner(models.Model):
         if not can_hit:
             yield
             return
+        token = _IN_UNIQUE_GUARD.set(True)
         try:
             with self.env.cr.savepoint():
                 yield
         except (pg_errors.UniqueViolation, pg_errors.ExclusionViolation) as exc:
             self._raise_friendly_unique_violation(exc, registered_vals, exclude_ids)
+        finally:
+            _IN_UNIQUE_GUARD.reset(token)
 
     def _customer_may_hit_operations_contact_index(self, vals_list):
         """Whether creating (``self`` empty) or writing ``vals_list`` on
