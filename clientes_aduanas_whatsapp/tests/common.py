@@ -1,4 +1,5 @@
 import contextlib
+import time
 
 import odoo.tests.common as odoo_tests_common
 from odoo import SUPERUSER_ID, api
@@ -19,7 +20,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 from . import fake_graph
 from .fake_graph import FakeGraph
 
-__all__ = ["trap_jobs", "trap_sends"]
+__all__ = ["inbound", "status", "statuses", "trap_jobs", "trap_sends"]
 
 
 class SendJobsTrap:
@@ -73,6 +74,51 @@ def run_stored_dispatch(env):
 
 NUMBER_1 = "+51987650001"
 NUMBER_2 = "+51987650002"
+
+
+# Meta's webhook callbacks, as the Graph API posts them.
+def _webhook(value):
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": fake_graph.WABA_ID,
+                "changes": [
+                    {"field": "messages", "value": {"metadata": {"phone_number_id": fake_graph.PHONE_ID}, **value}}
+                ],
+            }
+        ],
+    }
+
+
+def statuses(*items):
+    """A callback with delivery statuses (``status(...)`` items)."""
+    return _webhook({"statuses": list(items)})
+
+
+def status(wamid, state, ts=None, **extra):
+    digits = NUMBER_1.lstrip("+")
+    return {"id": wamid, "status": state, "timestamp": str(ts or int(time.time())), "recipient_id": digits, **extra}
+
+
+def inbound(number, text, ts=None, wamid=None):
+    """A callback with a customer's text message from ``number`` (with or
+    without its +)."""
+    digits = number.lstrip("+")
+    return _webhook(
+        {
+            "contacts": [{"wa_id": digits, "profile": {"name": "Ana"}}],
+            "messages": [
+                {
+                    "from": digits,
+                    "id": wamid or f"wamid.in.{digits}.{time.time_ns()}",
+                    "timestamp": str(ts or int(time.time())),
+                    "type": "text",
+                    "text": {"body": text},
+                }
+            ],
+        }
+    )
 
 
 class WhatsappSetupMixin:

@@ -7,8 +7,8 @@ from odoo.tools import mute_logger
 
 from odoo.addons.clientes_aduanas.tests.common import CustomerDataMixin
 
-from .common import NUMBER_1, WhatsappSetupMixin
-from .fake_graph import PHONE_ID, WABA_ID, FakeGraph
+from .common import NUMBER_1, WhatsappSetupMixin, status, statuses
+from .fake_graph import FakeGraph
 
 URL = "/whatsapp/webhook"
 
@@ -32,25 +32,7 @@ class TestWhatsappWebhookHttp(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
                 "wamid": "wamid.http.1",
             }
         )
-        cls.body = json.dumps(
-            {
-                "entry": [
-                    {
-                        "id": WABA_ID,
-                        "changes": [
-                            {
-                                "value": {
-                                    "metadata": {"phone_number_id": PHONE_ID},
-                                    "statuses": [
-                                        {"id": "wamid.http.1", "status": "delivered", "timestamp": "1700000000"}
-                                    ],
-                                }
-                            }
-                        ],
-                    }
-                ]
-            }
-        ).encode()
+        cls.body = json.dumps(statuses(status("wamid.http.1", "delivered", ts=1700000000))).encode()
 
     def _post(self, signature=None, body=None):
         headers = {"Content-Type": "application/json"}
