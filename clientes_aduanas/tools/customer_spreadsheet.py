@@ -323,6 +323,18 @@ def _xlsx_header(worksheet):
     return next(worksheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
 
 
+def _xlsx_table(worksheet, name, header, columns, filename):
+    """The sheet ``worksheet`` as a Table: its data rows, under ``header``,
+    streamed anew each time they are read."""
+    return Table(
+        name,
+        header,
+        lambda: worksheet.iter_rows(min_row=2, max_col=len(header), values_only=True),
+        columns,
+        filename,
+    )
+
+
 def open_xlsx(data, filename=""):
     if data[:8] == OLE_MAGIC:
         raise SpreadsheetError("encrypted_or_xls")
@@ -343,26 +355,14 @@ def open_xlsx(data, filename=""):
         header = _xlsx_header(customer_ws)
         if not any(cell_text(value) for value in header):
             raise SpreadsheetError("empty_sheet", sheet=customer_name)
-        customers = Table(
-            customer_name,
-            header,
-            lambda: customer_ws.iter_rows(min_row=2, max_col=len(header), values_only=True),
-            CUSTOMER_COLUMNS,
-            filename,
-        )
+        customers = _xlsx_table(customer_ws, customer_name, header, CUSTOMER_COLUMNS, filename)
         contacts = None
         if contact_name:
             contact_ws = workbook[contact_name]
             contact_header = _xlsx_header(contact_ws)
             # An empty Contactos sheet is fine: no contacts to import.
             if any(cell_text(value) for value in contact_header):
-                contacts = Table(
-                    contact_name,
-                    contact_header,
-                    lambda: contact_ws.iter_rows(min_row=2, max_col=len(contact_header), values_only=True),
-                    CONTACT_COLUMNS,
-                    filename,
-                )
+                contacts = _xlsx_table(contact_ws, contact_name, contact_header, CONTACT_COLUMNS, filename)
     except SpreadsheetError:
         workbook.close()
         raise
