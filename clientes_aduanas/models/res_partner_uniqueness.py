@@ -16,7 +16,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 from odoo.tools.sql import create_index, index_exists
 
 from ..tools import contact_channel as ch
@@ -327,7 +327,10 @@ class ResPartner(models.Model):
             yield
             return
         try:
-            with self.env.cr.savepoint():
+            # The violation becomes the user's message below: not an ERROR
+            # with the whole query in the server log (as Odoo's own savepoints
+            # around an expected violation, e.g. account's partner.py).
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                 yield
         except (pg_errors.UniqueViolation, pg_errors.ExclusionViolation) as exc:
             self._raise_friendly_unique_violation(exc, registered_vals, exclude_ids)

@@ -43,3 +43,4 @@ from . import test_import_dead_jobs
 from . import test_mail_reply_suspended
 from . import test_rate_limit_concurrency
 from . import test_screen_access
+from . import test_server_log
