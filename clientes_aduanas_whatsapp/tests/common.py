@@ -3,6 +3,7 @@ import time
 
 import odoo.tests.common as odoo_tests_common
 from odoo import SUPERUSER_ID, api
+from odoo.tests import HttpCase
 from odoo.tools import SQL
 
 # queue_job's test helpers (18.0.4.x) register their patcher in
@@ -12,7 +13,7 @@ if not hasattr(odoo_tests_common, "SETATTR_SOURCES"):
     odoo_tests_common.SETATTR_SOURCES = {}
 
 # pylint: disable=wrong-import-position
-from odoo.addons.clientes_aduanas.tests.common import ClientesAduanasCase
+from odoo.addons.clientes_aduanas.tests.common import ClientesAduanasCase, CustomerDataMixin
 from odoo.addons.clientes_aduanas.tools import rate_limit
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -155,6 +156,19 @@ class WhatsappSetupMixin:
             {"state_template_id": template.id, "state_template_params": "customer_name, file_reference, file_state"}
         )
         return account
+
+
+class WhatsappHttpCase(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
+    """The account on the fake Graph API, for the tests that go through
+    Odoo's HTTP server (webhook routes, tours)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_customer_data()
+        # Odoo's server calls the fake API from its own threads.
+        cls._start_fake_graph()
+        cls.account = cls._setup_whatsapp(cls.env)
 
 
 class WhatsappCase(WhatsappSetupMixin, ClientesAduanasCase):

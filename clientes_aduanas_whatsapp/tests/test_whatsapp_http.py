@@ -2,25 +2,20 @@ import hashlib
 import hmac
 import json
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.clientes_aduanas.tests.common import CustomerDataMixin
-
-from .common import NUMBER_1, WhatsappSetupMixin, status, statuses
+from .common import NUMBER_1, WhatsappHttpCase, status, statuses
 from .fake_graph import FakeGraph
 
 URL = "/whatsapp/webhook"
 
 
 @tagged("post_install", "-at_install", "clientes_aduanas_http")
-class TestWhatsappWebhookHttp(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
+class TestWhatsappWebhookHttp(WhatsappHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_customer_data()
-        cls._start_fake_graph()
-        cls.account = cls._setup_whatsapp(cls.env)
         cls.customer = cls._create_customer(name="Cliente Webhook S.A.C.", notification_whatsapp=NUMBER_1)
         cls.message = cls.env["whatsapp.message"].create(
             {

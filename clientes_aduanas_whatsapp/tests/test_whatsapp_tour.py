@@ -1,21 +1,16 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from odoo.addons.clientes_aduanas.tests.common import CustomerDataMixin
 from odoo.addons.queue_job.job import Job
 
-from .common import NUMBER_1, NUMBER_2, WhatsappSetupMixin, run_stored_dispatch, status, statuses
+from .common import NUMBER_1, NUMBER_2, WhatsappHttpCase, run_stored_dispatch, status, statuses
 from .fake_graph import FakeGraph
 
 
 @tagged("post_install", "-at_install", "clientes_aduanas_http")
-class TestWhatsappTour(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
+class TestWhatsappTour(WhatsappHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_customer_data()
-        # The tour's Odoo server calls this fake API from its own threads.
-        cls._start_fake_graph()
-        cls.account = cls._setup_whatsapp(cls.env)
         group = "clientes_aduanas.clientes_aduanas_group_%s"
         new_test_user(cls.env, login="ca_wa_agent", groups=f"{group % 'view'},{group % 'edit'}")
         cls.customer = cls._create_customer(
