@@ -158,6 +158,33 @@ def start():
     return args, session
 
 
+def capture(
+    args, session, screens, *, prefix, cookies=None, script_ready=".o_action_manager .o_view_controller", timeout=30
+):
+    """Open each screen in headless Chromium, logged in with ``session``, and
+    write its PNG to ``args.out``. ``screens``: (file name, URL, selector shown
+    once the screen is ready, script to run first or None); a script runs when
+    ``script_ready`` is shown and the page has settled. ``cookies``: more
+    cookies for the web client (e.g. ``cids``, the company it opens in)."""
+    profile = tempfile.mkdtemp(prefix=prefix)
+    browser = Browser(args.browser, profile)
+    try:
+        for name, value in {"session_id": session.cookies["session_id"], **(cookies or {})}.items():
+            browser.call("Network.setCookie", name=name, value=value, url=args.url)
+        for filename, page, ready, script in screens:
+            browser.call("Page.navigate", url=page)
+            if script:
+                browser.wait_for(script_ready, timeout=timeout)
+                browser.settle()
+                browser.evaluate(script)
+            browser.wait_for(ready, timeout=timeout)
+            browser.settle()
+            browser.screenshot(f"{args.out}/{filename}")
+    finally:
+        browser.close()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
 def preview_import(session, url):
     """An import wizard in preview with two good rows and one wrong RUC
     check digit, filled from the addon's own template."""
@@ -289,70 +316,47 @@ def main():
     duca_id = xmlid("customs_file_demo_montana_import")
     import_wizard_id = preview_import(session, url)
 
-    profile = tempfile.mkdtemp(prefix="ca-screenshots-")
-    browser = Browser(args.browser, profile)
-    try:
-        browser.call(
-            "Network.setCookie",
-            name="session_id",
-            value=session.cookies["session_id"],
-            url=url,
-        )
-        customers = f"{url}/odoo/action-clientes_aduanas.res_partner_action_customer"
-        files = f"{url}/odoo/action-clientes_aduanas.customs_file_action"
-        screens = [
-            ("customer_list.png", customers, ".o_list_view .o_data_row", None),
-            ("customer_form.png", f"{customers}/{customer_id}", ".o_form_view .o_form_sheet", None),
-            ("customs_file_kanban.png", f"{files}?view_type=kanban", ".o_kanban_view .o_kanban_record", None),
-            ("customs_file_form.png", f"{files}/{file_id}", ".o_form_view .o_form_sheet", None),
-            (
-                "operations_history.png",
-                f"{url}/odoo/action-clientes_aduanas.customs_operation_history_action",
-                ".o_list_view .o_data_row",
-                None,
-            ),
-            (
-                "import_preview.png",
-                customers,
-                ".modal .o_customer_import_preview",
-                "odoo.__WOWL_DEBUG__.root.env.services.action.doAction({type: 'ir.actions.act_window',"
-                " res_model: 'customer.import.wizard', name: 'Importar clientes',"
-                f" res_id: {import_wizard_id}, views: [[false, 'form']],"
-                " target: 'new'})",
-            ),
-            (
-                "settings.png",
-                f"{url}/odoo/action-clientes_aduanas.res_config_settings_action",
-                ".o_form_view .o_setting_box",
-                None,
-            ),
-            (
-                "customs_declaration_taxes.png",
-                f"{files}/{duca_id}",
-                ".o_form_view div[name='tax_line_ids'] .o_data_row",
-                "document.querySelector(\".o_notebook a[name='taxes']\").click()",
-            ),
-            ("customs_declaration_portal.png", f"{url}/my/expedientes/{duca_id}", ".o_customs_file_tax_lines", None),
-        ]
-        for filename, page, ready, script in screens:
-            browser.call("Page.navigate", url=page)
-            if script:
-                browser.wait_for(".o_action_manager .o_view_controller")
-                browser.evaluate(script)
-            browser.wait_for(ready)
-            browser.settle()
-            browser.screenshot(f"{args.out}/{filename}")
-        # Last: the portal as the customer's contact sees it (its session
-        # replaces the admin's in the browser).
-        portal = portal_documents_session(session, url, args.db, customer_id)
-        browser.call("Network.setCookie", name="session_id", value=portal.cookies["session_id"], url=url)
-        browser.call("Page.navigate", url=f"{url}/my/documents")
-        browser.wait_for(".o_customer_document_row")
-        browser.settle()
-        browser.screenshot(f"{args.out}/customer_documents_portal.png")
-    finally:
-        browser.close()
-        shutil.rmtree(profile, ignore_errors=True)
+    customers = f"{url}/odoo/action-clientes_aduanas.res_partner_action_customer"
+    files = f"{url}/odoo/action-clientes_aduanas.customs_file_action"
+    screens = [
+        ("customer_list.png", customers, ".o_list_view .o_data_row", None),
+        ("customer_form.png", f"{customers}/{customer_id}", ".o_form_view .o_form_sheet", None),
+        ("customs_file_kanban.png", f"{files}?view_type=kanban", ".o_kanban_view .o_kanban_record", None),
+        ("customs_file_form.png", f"{files}/{file_id}", ".o_form_view .o_form_sheet", None),
+        (
+            "operations_history.png",
+            f"{url}/odoo/action-clientes_aduanas.customs_operation_history_action",
+            ".o_list_view .o_data_row",
+            None,
+        ),
+        (
+            "import_preview.png",
+            customers,
+            ".modal .o_customer_import_preview",
+            "odoo.__WOWL_DEBUG__.root.env.services.action.doAction({type: 'ir.actions.act_window',"
+            " res_model: 'customer.import.wizard', name: 'Importar clientes',"
+            f" res_id: {import_wizard_id}, views: [[false, 'form']],"
+            " target: 'new'})",
+        ),
+        (
+            "settings.png",
+            f"{url}/odoo/action-clientes_aduanas.res_config_settings_action",
+            ".o_form_view .o_setting_box",
+            None,
+        ),
+        (
+            "customs_declaration_taxes.png",
+            f"{files}/{duca_id}",
+            ".o_form_view div[name='tax_line_ids'] .o_data_row",
+            "document.querySelector(\".o_notebook a[name='taxes']\").click()",
+        ),
+        ("customs_declaration_portal.png", f"{url}/my/expedientes/{duca_id}", ".o_customs_file_tax_lines", None),
+    ]
+    capture(args, session, screens, prefix="ca-screenshots-")
+    # The portal as the customer's contact sees it, in that contact's session.
+    portal = portal_documents_session(session, url, args.db, customer_id)
+    documents = [("customer_documents_portal.png", f"{url}/my/documents", ".o_customer_document_row", None)]
+    capture(args, portal, documents, prefix="ca-screenshots-portal-")
 
 
 if __name__ == "__main__":

@@ -10,11 +10,9 @@ while the screenshots are taken, and is put back in his own afterwards.
 Usage: screenshots_detraccion.py --url URL --db DB --browser PATH --out DIR
 """
 
-import shutil
-import tempfile
 from datetime import date, timedelta
 
-from screenshots import Browser, rpc, start
+from screenshots import capture, rpc, start
 
 COMPANY = "Agencia Aduanera Callao S.A.C."
 
@@ -155,11 +153,7 @@ def main():
     # The web client opens in the user's company: the Peruvian one for now.
     rpc(session, url, "res.users", "write", [admin], {"company_id": company_id})
 
-    profile = tempfile.mkdtemp(prefix="ca-detr-screenshots-")
-    browser = Browser(args.browser, profile)
     try:
-        browser.call("Network.setCookie", name="session_id", value=session.cookies["session_id"], url=url)
-        browser.call("Network.setCookie", name="cids", value=str(company_id), url=url)
         invoice = f"{url}/odoo/action-account.action_move_out_invoice_type/{invoice_id}"
         customers = f"{url}/odoo/action-clientes_aduanas.res_partner_action_customer"
         screens = [
@@ -191,19 +185,17 @@ def main():
                 "})()",
             ),
         ]
-        for filename, page, ready, script in screens:
-            browser.call("Page.navigate", url=page)
-            if script:
-                browser.wait_for(".o_form_view .o_form_sheet", timeout=180)
-                browser.settle()
-                browser.evaluate(script)
-            # A loaded machine compiles the assets on the first page.
-            browser.wait_for(ready, timeout=180)
-            browser.settle()
-            browser.screenshot(f"{args.out}/{filename}")
+        # A loaded machine compiles the assets on the first page.
+        capture(
+            args,
+            session,
+            screens,
+            prefix="ca-detr-screenshots-",
+            cookies={"cids": str(company_id)},
+            script_ready=".o_form_view .o_form_sheet",
+            timeout=180,
+        )
     finally:
-        browser.close()
-        shutil.rmtree(profile, ignore_errors=True)
         rpc(session, url, "res.users", "write", [admin], {"company_id": own_company})
 
 

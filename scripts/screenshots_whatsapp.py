@@ -12,11 +12,9 @@ Usage: screenshots_whatsapp.py --url URL --db DB --browser PATH --out DIR
 import hashlib
 import hmac
 import json
-import shutil
-import tempfile
 import time
 
-from screenshots import Browser, rpc, start
+from screenshots import capture, rpc, start
 
 SECRET = "demo-secret"
 
@@ -227,56 +225,41 @@ def main():
     url = args.url
     account_id, file_id, partner_id = demo_data(session, url)
 
-    profile = tempfile.mkdtemp(prefix="ca-wa-screenshots-")
-    browser = Browser(args.browser, profile)
-    try:
-        browser.call("Network.setCookie", name="session_id", value=session.cookies["session_id"], url=url)
-        files = f"{url}/odoo/action-clientes_aduanas.customs_file_action"
-        screens = [
-            (
-                "whatsapp_account.png",
-                f"{url}/odoo/action-clientes_aduanas_whatsapp.whatsapp_account_action/{account_id}",
-                ".o_form_view .o_form_sheet",
-                None,
-            ),
-            (
-                "whatsapp_customs_file.png",
-                f"{files}/{file_id}",
-                ".o_field_widget[name='whatsapp_message_ids'] .o_data_row",
-                "document.querySelector(\".o_notebook .nav-link[name='whatsapp']\").click()",
-            ),
-            (
-                "whatsapp_send.png",
-                f"{files}/{file_id}",
-                ".modal .o_field_widget[name='template_id']",
-                "document.querySelector(\".o_form_view button[name='action_whatsapp_send']\").click()",
-            ),
-            (
-                "whatsapp_customer_chatter.png",
-                f"{url}/odoo/res.partner/{partner_id}",
-                ".o-mail-Message",
-                # The chatter is below the form at this width.
-                "document.querySelector('.o-mail-Chatter').scrollIntoView()",
-            ),
-            (
-                "whatsapp_messages.png",
-                f"{url}/odoo/action-clientes_aduanas_whatsapp.whatsapp_message_action",
-                ".o_list_view .o_data_row",
-                None,
-            ),
-        ]
-        for filename, page, ready, script in screens:
-            browser.call("Page.navigate", url=page)
-            if script:
-                browser.wait_for(".o_form_view .o_form_sheet")
-                browser.settle()
-                browser.evaluate(script)
-            browser.wait_for(ready)
-            browser.settle()
-            browser.screenshot(f"{args.out}/{filename}")
-    finally:
-        browser.close()
-        shutil.rmtree(profile, ignore_errors=True)
+    files = f"{url}/odoo/action-clientes_aduanas.customs_file_action"
+    screens = [
+        (
+            "whatsapp_account.png",
+            f"{url}/odoo/action-clientes_aduanas_whatsapp.whatsapp_account_action/{account_id}",
+            ".o_form_view .o_form_sheet",
+            None,
+        ),
+        (
+            "whatsapp_customs_file.png",
+            f"{files}/{file_id}",
+            ".o_field_widget[name='whatsapp_message_ids'] .o_data_row",
+            "document.querySelector(\".o_notebook .nav-link[name='whatsapp']\").click()",
+        ),
+        (
+            "whatsapp_send.png",
+            f"{files}/{file_id}",
+            ".modal .o_field_widget[name='template_id']",
+            "document.querySelector(\".o_form_view button[name='action_whatsapp_send']\").click()",
+        ),
+        (
+            "whatsapp_customer_chatter.png",
+            f"{url}/odoo/res.partner/{partner_id}",
+            ".o-mail-Message",
+            # The chatter is below the form at this width.
+            "document.querySelector('.o-mail-Chatter').scrollIntoView()",
+        ),
+        (
+            "whatsapp_messages.png",
+            f"{url}/odoo/action-clientes_aduanas_whatsapp.whatsapp_message_action",
+            ".o_list_view .o_data_row",
+            None,
+        ),
+    ]
+    capture(args, session, screens, prefix="ca-wa-screenshots-", script_ready=".o_form_view .o_form_sheet")
 
 
 if __name__ == "__main__":

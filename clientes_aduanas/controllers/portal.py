@@ -60,7 +60,7 @@ class CustomsFilePortal(CustomerPortal):
         document = self._portal_customer_documents().filtered(lambda d: d.id == document_id)
         if not document:
             # Another customer's document, or none: nothing to tell.
-            return request.not_found()
+            raise request.not_found()
         if document.partner_id.customer_state == "suspended":
             return request.redirect("/my/documents")
         content = renewal_file.read() if renewal_file else b""

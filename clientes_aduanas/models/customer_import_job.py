@@ -358,19 +358,11 @@ class CustomerImportJob(models.Model):
 
     def action_download_failed(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/failed_file/{self.failed_filename}?download=true",
-            "target": "self",
-        }
+        return sheet.download_action(self._name, self.id, "failed_file", self.failed_filename)
 
     def action_download_rejected(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/rejected_file/{self.rejected_filename}?download=true",
-            "target": "self",
-        }
+        return sheet.download_action(self._name, self.id, "rejected_file", self.rejected_filename)
 
 
 class CustomerImportJobChunk(models.Model):

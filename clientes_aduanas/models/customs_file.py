@@ -81,7 +81,11 @@ class CustomsFile(models.Model):
         copy=False,
         help="Customs declaration number: DUA/DAM in Peru, DUCA in Honduras.",
     )
-    customs_office = fields.Char(help="Customs office (aduana) where the goods are cleared.")
+    customs_office = fields.Char(
+        string="Customs Office (Other Countries)",
+        help="Customs office (aduana) where the goods are cleared, as text: for an office that is not in "
+        "the catalogue of the Customs Office field (Peru and Honduras).",
+    )
     goods_description = fields.Text()
     currency_id = fields.Many2one("res.currency", required=True, default=lambda self: self.env.company.currency_id)
     declared_value = fields.Monetary(currency_field="currency_id", tracking=True)

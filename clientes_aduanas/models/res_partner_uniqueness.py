@@ -357,6 +357,8 @@ class ResPartner(models.Model):
             return
         token = _IN_UNIQUE_GUARD.set(True)
         try:
+            # The violation becomes the user's message below: not an ERROR
+            # with the whole query in the server log (_GuardedViolationFilter).
             with self.env.cr.savepoint():
                 yield
         except (pg_errors.UniqueViolation, pg_errors.ExclusionViolation) as exc:

@@ -47,3 +47,5 @@ from . import test_hn_city_aliases
 from . import test_customs_catalogue_codes
 from . import test_import_connection_lost
 from . import test_customer_registration_race
+from . import test_screen_access
+from . import test_server_log

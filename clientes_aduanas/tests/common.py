@@ -1,11 +1,20 @@
 import base64
+import os
 import tempfile
 import threading
 import time
 
+from lxml import etree
+
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError, ValidationError
+from odoo.modules import get_module_path
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import file_open
+from odoo.tools.translate import TranslationFileReader
+from odoo.tools.view_validation import get_expression_field_names
+
+from odoo.addons.base.models.ir_ui_view import VIEW_MODIFIERS
 
 from ..tools import document_number as dn
 from ..tools import sunat_padron
@@ -14,6 +23,17 @@ from ..tools import sunat_padron
 def _ruc(body):
     """A valid RUC for the 10 first digits ``body``."""
     return body + dn.pe_ruc.calc_check_digit(body)
+
+
+def untranslated_strings(module):
+    """The strings ``module`` exports (its i18n/<module>.pot) and, among
+    them, those without Spanish in its i18n/es.po."""
+    folder = os.path.join(get_module_path(module), "i18n")
+    with file_open(os.path.join(folder, f"{module}.pot"), "rb") as pot:
+        source = {entry["src"] for entry in TranslationFileReader(pot, fileformat="po")}
+    with file_open(os.path.join(folder, "es.po"), "rb") as po:
+        translated = {entry["src"] for entry in TranslationFileReader(po, fileformat="po") if entry["value"]}
+    return source, source - translated
 
 
 class CustomerDataMixin:
@@ -208,3 +228,99 @@ class PadronCase(ClientesAduanasCase):
         # when the load's transaction ends: the test's never does.
         cls.addClassCleanup(cls._forget_padron_attempts, fields.Datetime.now())
         cls.env["ir.config_parameter"].set_param("clientes_aduanas.padron_directory", cls.directory)
+
+
+class ScreenAccessMixin:
+    """The screens of some addons as each kind of user gets them: Odoo
+    validates every view without an "Access Rights Inconsistency" warning
+    (an element shown to users who cannot read the field it depends on), and
+    every window action loads, for each user who may read its model, with
+    the fields its expressions need and a list that reads."""
+
+    @classmethod
+    def _records_of(cls, model, modules):
+        data = cls.env["ir.model.data"].search([("module", "in", modules), ("model", "=", model)])
+        return cls.env[model].browse(data.mapped("res_id")).exists()
+
+    @classmethod
+    def _screen_users(cls, modules, extra_groups=()):
+        """One user per group of ``modules`` and of ``extra_groups``, and a
+        plain internal user."""
+        xmlids = ["base.group_user", *extra_groups]
+        xmlids += cls._records_of("res.groups", modules).get_external_id().values()
+        return {
+            xmlid: new_test_user(cls.env, login=f"screens_{xmlid.replace('.', '_')}", groups=f"base.group_user,{xmlid}")
+            for xmlid in dict.fromkeys(xmlids)
+        }
+
+    def assertViewsValidateQuietly(self, modules):
+        views = self._records_of("ir.ui.view", modules).filtered(lambda view: view.type != "qweb")
+        self.assertTrue(views, modules)
+        for view in views:
+            with self.subTest(view=view.xml_id):
+                with self.assertNoLogs("odoo.addons.base.models.ir_ui_view", "WARNING"):
+                    view._check_xml()
+
+    def assertActionsLoadForEachUser(self, modules, users):
+        actions = self._records_of("ir.actions.act_window", modules)
+        self.assertTrue(actions, modules)
+        opened = 0
+        for action in actions:
+            views = [list(view) for view in action.views]
+            views.append([action.search_view_id.id, "search"])
+            for xmlid, user in users.items():
+                model = self.env[action.res_model].with_user(user)
+                if not model.has_access("read") or (action.groups_id and not action.groups_id & user.groups_id):
+                    continue
+                with self.subTest(action=action.xml_id or action.name, group=xmlid):
+                    with self.assertNoLogs(level="WARNING"):
+                        result = model.get_views(views, {"action_id": action.id, "load_filters": True})
+                    for view_type, view in result["views"].items():
+                        if view_type != "search":
+                            self.assertFalse(expression_gaps(view["arch"]), f"{view_type} view")
+                    if "list" in result["views"]:
+                        columns = top_level_fields(result["views"]["list"]["arch"])
+                        model.web_search_read([], {name: {} for name in columns}, limit=5)
+                    opened += 1
+        self.assertTrue(opened)
+
+
+def _scope_nodes(scope):
+    """The nodes of one record scope of an arch: ``scope``'s descendants,
+    without the views embedded in its relational fields."""
+    stack = list(scope)
+    while stack:
+        node = stack.pop()
+        if not isinstance(node.tag, str):
+            continue
+        yield node
+        if node.tag != "field":
+            stack.extend(node)
+
+
+def _scopes(root):
+    yield root
+    for field in root.iter("field"):
+        for child in field:
+            if child.tag in ("list", "form", "kanban"):
+                yield child
+
+
+def expression_gaps(arch):
+    """The fields an arch's modifiers and decorations read that the arch
+    does not load: what the web client would fail on."""
+    gaps = set()
+    for scope in _scopes(etree.fromstring(arch)):
+        nodes = list(_scope_nodes(scope)) + [scope]
+        loaded = {node.get("name") for node in nodes if node.tag == "field"} | {"id"}
+        for node in nodes:
+            for attr, expr in node.items():
+                if attr in VIEW_MODIFIERS or attr.startswith("decoration-"):
+                    # parent.<name>: a field of the enclosing record, loaded there.
+                    used = {name for name in get_expression_field_names(expr) if not name.startswith("parent.")}
+                    gaps |= {f"{scope.tag}: {attr}={expr!r} needs {name}" for name in used - loaded}
+    return gaps
+
+
+def top_level_fields(arch):
+    return {node.get("name") for node in _scope_nodes(etree.fromstring(arch)) if node.tag == "field"}

@@ -35,25 +35,28 @@ COMPARED_FIELDS = [
 ]
 
 
-@tagged("post_install", "-at_install")
-class TestCustomerExport(ClientesAduanasCase):
+class ExportCase(ClientesAduanasCase):
+    """Three customers for the exports: a Peruvian company whose values put
+    every column to work (formula-like text included) with two contacts, a
+    Honduran company and a natural person."""
+
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def _setup_export_customers(cls, **overrides):
         cls.customer = cls._create_customer(
-            name='=HYPERLINK("http://evil")',
-            customer_description="@SUM(1+1)",
-            notification_emails="avisos@lima.example.pe, jefe@lima.example.pe",
-            notification_whatsapp="+51987654321",
-            phone="+51 1 4445555",
-            mobile="-5 por si acaso",
-            phone_is_whatsapp=True,
-            detraction_required=True,
-            billing_email="facturas@lima.example.pe",
-            website="https://lima.example.pe",
-            customer_category_id=cls.env.ref("clientes_aduanas.customer_category_pro").id,
+            **{
+                "notification_emails": "avisos@lima.example.pe, jefe@lima.example.pe",
+                "notification_whatsapp": "+51987654321",
+                "mobile": "-5 por si acaso",
+                "phone_is_whatsapp": True,
+                "detraction_required": True,
+                "billing_email": "facturas@lima.example.pe",
+                "website": "https://lima.example.pe",
+                "customer_category_id": cls.env.ref("clientes_aduanas.customer_category_pro").id,
+                **overrides,
+            }
         )
-        cls.contact = cls.env["res.partner"].create(
+        Partner = cls.env["res.partner"]
+        cls.contact = Partner.create(
             {
                 "name": "-Contacto",
                 "parent_id": cls.customer.id,
@@ -63,21 +66,8 @@ class TestCustomerExport(ClientesAduanasCase):
                 "is_operations_contact": True,
             }
         )
-        cls.contact2 = cls.env["res.partner"].create(
-            {"name": "Asistente", "function": "\tdoble turno", "parent_id": cls.customer.id}
-        )
-        cls.env["customs.file"].create({"partner_id": cls.customer.id, "operation_type": "import"})
-        cls.env["customs.file"].create({"partner_id": cls.customer.id, "operation_type": "export"})
-        product = cls.env["product.product"].create({"name": "Agenciamiento", "list_price": 300})
-        invoice = cls.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": cls.contact.id,
-                "invoice_line_ids": [Command.create({"product_id": product.id, "price_unit": 250, "tax_ids": []})],
-            }
-        )
-        invoice.action_post()
-        cls.hn_customer = cls.env["res.partner"].create(cls._hn_vals())
+        cls.contact2 = Partner.create({"name": "Asistente", "function": "\tdoble turno", "parent_id": cls.customer.id})
+        cls.hn_customer = Partner.create(cls._hn_vals())
         cls.dni_customer = cls._create_customer(
             l10n_latam_identification_type_id=cls.type_dni.id,
             vat="01234567",
@@ -95,6 +85,27 @@ class TestCustomerExport(ClientesAduanasCase):
         action = wizard.action_export()
         self.assertIn(wizard.filename, action["url"])
         return base64.b64decode(wizard.file)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerExport(ExportCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_export_customers(
+            name='=HYPERLINK("http://evil")', customer_description="@SUM(1+1)", phone="+51 1 4445555"
+        )
+        cls.env["customs.file"].create({"partner_id": cls.customer.id, "operation_type": "import"})
+        cls.env["customs.file"].create({"partner_id": cls.customer.id, "operation_type": "export"})
+        product = cls.env["product.product"].create({"name": "Agenciamiento", "list_price": 300})
+        invoice = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.contact.id,
+                "invoice_line_ids": [Command.create({"product_id": product.id, "price_unit": 250, "tax_ids": []})],
+            }
+        )
+        invoice.action_post()
 
     def _sheet_dicts(self, worksheet):
         rows = list(worksheet.iter_rows(values_only=True))
@@ -188,49 +199,18 @@ class TestCustomerExport(ClientesAduanasCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCustomerExportRoundTrip(ClientesAduanasCase):
+class TestCustomerExportRoundTrip(ExportCase):
     """Export, delete, import the export: the same customers and contacts."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer = cls._create_customer(
-            name="=Importadora Fórmula S.A.C.",
-            customer_description="@descripción",
-            notification_emails="avisos@lima.example.pe, jefe@lima.example.pe",
-            notification_whatsapp="+51987654321",
-            mobile="-5 por si acaso",
-            phone_is_whatsapp=True,
-            detraction_required=True,
-            billing_email="facturas@lima.example.pe",
-            website="https://lima.example.pe",
-            comment="Nota interna",
-            customer_category_id=cls.env.ref("clientes_aduanas.customer_category_pro").id,
+        cls._setup_export_customers(
+            name="=Importadora Fórmula S.A.C.", customer_description="@descripción", comment="Nota interna"
         )
-        Partner = cls.env["res.partner"]
-        Partner.create(
-            {
-                "name": "-Contacto",
-                "parent_id": cls.customer.id,
-                "email": "c@example.pe",
-                "function": "Jefe",
-                "phone": "+51 999 888 777",
-                "is_operations_contact": True,
-            }
+        cls.env["res.partner"].create(
+            {"name": "Contacto Sula", "parent_id": cls.hn_customer.id, "email": "sula@example.hn"}
         )
-        Partner.create({"name": "Asistente", "function": "\tdoble turno", "parent_id": cls.customer.id})
-        cls.hn_customer = Partner.create(cls._hn_vals())
-        Partner.create({"name": "Contacto Sula", "parent_id": cls.hn_customer.id, "email": "sula@example.hn"})
-        cls.dni_customer = cls._create_customer(
-            l10n_latam_identification_type_id=cls.type_dni.id,
-            vat="01234567",
-            name="Persona Natural",
-            email="persona@lima.example.pe",
-            is_company=False,
-        )
-        cls.customers = cls.customer | cls.hn_customer | cls.dni_customer
-
-    _export = TestCustomerExport._export
 
     def _delete_customers(self):
         """Make the database 'empty' of these customers: what the export

@@ -1,17 +1,14 @@
 import base64
 import io
-import os
 from urllib.parse import quote
 
 import openpyxl
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import file_open
-from odoo.tools.translate import TranslationFileReader
 
 from ..tools import document_number as dn
-from .common import ClientesAduanasCase
+from .common import ClientesAduanasCase, untranslated_strings
 from .test_customer_import import ImportCase, contact_row, customer_row, make_xlsx
 from .test_customs_file import CustomsCase
 
@@ -64,13 +61,9 @@ class TestSpanish(ClientesAduanasCase):
     def test_every_string_has_its_spanish(self):
         """Every source string the addon exports (the .pot) is translated in
         i18n/es.po: a string added without its Spanish fails here."""
-        module_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        with file_open(os.path.join(module_dir, "i18n", "clientes_aduanas.pot"), "rb") as pot:
-            source = {entry["src"] for entry in TranslationFileReader(pot, fileformat="po")}
-        with file_open(os.path.join(module_dir, "i18n", "es.po"), "rb") as po:
-            translated = {entry["src"] for entry in TranslationFileReader(po, fileformat="po") if entry["value"]}
+        source, untranslated = untranslated_strings("clientes_aduanas")
         self.assertGreater(len(source), 700)
-        self.assertFalse(source - translated, "strings without Spanish in i18n/es.po")
+        self.assertFalse(untranslated, "strings without Spanish in i18n/es.po")
 
     def test_governed_type_and_suspension_messages(self):
         vat_type = self.env.ref("l10n_latam_base.it_vat")

@@ -39,12 +39,13 @@ class TestImportExportTours(CustomerTourCase):
         self.assertEqual(len(wizard), 1)
         self.assertEqual(wizard.template_filename, "plantilla_clientes.xlsx", "the template was downloaded")
         self.assertEqual((wizard.result_created, wizard.result_skipped), (2, 1))
-        # The rejected-rows file, as the browser downloads it.
+        # The rejected-rows file, as the browser downloads it (the button's URL).
         self.authenticate("ca_tour_import", "ca_tour_import")
-        response = self.url_open(
-            f"/web/content/customer.import.wizard/{wizard.id}/rejected_file/{wizard.rejected_filename}?download=true"
-        )
+        url = wizard.with_user(self.importer).action_download_rejected()["url"]
+        with self.assertNoLogs("odoo.tools.mimetypes", "WARNING"):
+            response = self.url_open(url)
         self.assertEqual(response.status_code, 200)
+        self.assertIn("spreadsheetml.sheet", response.headers["Content-Type"])
         book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
         cells = [str(c) for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c]
         self.assertIn(WRONG_CHECK_DIGIT, cells)

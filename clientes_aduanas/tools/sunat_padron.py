@@ -42,18 +42,16 @@ def _clean(value):
 def compose_street(via_type, via_name, zone_code, zone_type, number, interior, lot, apartment, block, km):
     """The street line SUNAT's site shows, from the address columns."""
     parts = [f"{via_type} {via_name}".strip()]
-    if number:
-        parts.append(f"NRO. {number}")
-    if interior:
-        parts.append(f"INT. {interior}")
-    if apartment:
-        parts.append(f"DPTO. {apartment}")
-    if block:
-        parts.append(f"MZA. {block}")
-    if lot:
-        parts.append(f"LOTE {lot}")
-    if km:
-        parts.append(f"KM. {km}")
+    for label, value in (
+        ("NRO.", number),
+        ("INT.", interior),
+        ("DPTO.", apartment),
+        ("MZA.", block),
+        ("LOTE", lot),
+        ("KM.", km),
+    ):
+        if value:
+            parts.append(f"{label} {value}")
     if zone_code or zone_type:
         parts.append(f"{zone_code} {zone_type}".strip())
     return " ".join(p for p in parts if p)[:NAME_MAX]

@@ -189,8 +189,4 @@ class CustomerExportWizard(models.TransientModel):
         self.ensure_one()
         content, filename = self._build()
         self.write({"file": base64.b64encode(content), "filename": filename})
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/file/{filename}?download=true",
-            "target": "self",
-        }
+        return sheet.download_action(self._name, self.id, "file", filename)

@@ -178,11 +178,7 @@ class CustomerImportWizard(models.TransientModel):
         return self._download("template_file", filename)
 
     def _download(self, field_name, filename):
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/{field_name}/{filename}?download=true",
-            "target": "self",
-        }
+        return sheet.download_action(self._name, self.id, field_name, filename)
 
     # ------------------------------------------------------------------
     # Screens: upload, columns and preview, result

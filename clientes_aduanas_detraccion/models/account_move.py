@@ -114,20 +114,18 @@ class AccountMove(models.Model):
         "detraction_reference_value",
     )
     def _compute_detraction(self):
-        pen = self.env.ref("base.PEN")
+        no_detraction = {
+            "detraction_applies": False,
+            "detraction_code_id": False,
+            "detraction_rate": 0.0,
+            "detraction_currency_id": self.env.ref("base.PEN").id,
+            "detraction_amount": 0.0,
+            "detraction_net_amount": 0.0,
+            "detraction_uses_reference_value": False,
+            "detraction_note": False,
+        }
         candidates = self.filtered(lambda m: m.move_type == "out_invoice" and m.company_id.country_code == "PE")
-        (self - candidates).update(
-            {
-                "detraction_applies": False,
-                "detraction_code_id": False,
-                "detraction_rate": 0.0,
-                "detraction_currency_id": pen.id,
-                "detraction_amount": 0.0,
-                "detraction_net_amount": 0.0,
-                "detraction_uses_reference_value": False,
-                "detraction_note": False,
-            }
-        )
+        (self - candidates).update(no_detraction)
         reasons = {
             spot.NO_CODE: self.env._("No line carries a SPOT code and the company has no default code."),
         }
@@ -141,7 +139,7 @@ class AccountMove(models.Model):
             default = (
                 move.company_id.detraction_default_code_id if requested and not codes else self.env["detraction.code"]
             )
-            date = move.invoice_date or move.date or fields.Date.context_today(move)
+            date = move._detraction_date()
             all_codes = codes | default
             key = (date, tuple(sorted(all_codes.ids)))
             if key not in rates_by_date:
@@ -179,20 +177,20 @@ class AccountMove(models.Model):
             elif result.reason:
                 note = reasons[result.reason]
             amount = float(result.amount)
-            move.update(
-                {
-                    "detraction_applies": result.applies,
-                    "detraction_code_id": code.id if result.applies else False,
-                    "detraction_rate": float(result.spot.rate) if result.applies else 0.0,
-                    "detraction_currency_id": pen.id,
-                    "detraction_amount": amount,
-                    "detraction_net_amount": move.amount_total - move._detraction_in_invoice_currency(amount)
-                    if result.applies
-                    else 0.0,
-                    "detraction_uses_reference_value": bool(result.spot and result.spot.uses_reference_value),
-                    "detraction_note": note,
-                }
+            values = dict(
+                no_detraction,
+                detraction_amount=amount,
+                detraction_uses_reference_value=bool(result.spot and result.spot.uses_reference_value),
+                detraction_note=note,
             )
+            if result.applies:
+                values.update(
+                    detraction_applies=True,
+                    detraction_code_id=code.id,
+                    detraction_rate=float(result.spot.rate),
+                    detraction_net_amount=move.amount_total - move._detraction_in_invoice_currency(amount),
+                )
+            move.update(values)
 
     def write(self, vals):
         if "detraction_reference_value" in vals:
@@ -224,6 +222,11 @@ class AccountMove(models.Model):
                 move.partner_bank_id = others[:1]
         return res
 
+    def _detraction_date(self):
+        """The date the rates and the exchange rate are taken at."""
+        self.ensure_one()
+        return self.invoice_date or self.date or fields.Date.context_today(self)
+
     def _detraction_total_pen(self):
         """The total including IGV in soles: the company-currency total when
         the company keeps its books in soles (converted at the invoice's own
@@ -232,8 +235,7 @@ class AccountMove(models.Model):
         pen = self.env.ref("base.PEN")
         if self.company_currency_id == pen:
             return abs(self.amount_total_signed)
-        date = self.invoice_date or self.date or fields.Date.context_today(self)
-        return self.currency_id._convert(self.amount_total, pen, self.company_id, date)
+        return self.currency_id._convert(self.amount_total, pen, self.company_id, self._detraction_date())
 
     def _detraction_in_invoice_currency(self, amount_pen):
         self.ensure_one()
@@ -242,8 +244,7 @@ class AccountMove(models.Model):
             return amount_pen
         if self.company_currency_id == pen:
             return self.currency_id.round(amount_pen * self.invoice_currency_rate)
-        date = self.invoice_date or self.date or fields.Date.context_today(self)
-        return pen._convert(amount_pen, self.currency_id, self.company_id, date)
+        return pen._convert(amount_pen, self.currency_id, self.company_id, self._detraction_date())
 
     @api.depends("detraction_applies", "state", "invoice_date", "detraction_deposit_number")
     def _compute_detraction_state(self):

@@ -1,7 +1,9 @@
 import contextlib
+import time
 
 import odoo.tests.common as odoo_tests_common
 from odoo import SUPERUSER_ID, api
+from odoo.tests import HttpCase
 from odoo.tools import SQL
 
 # queue_job's test helpers (18.0.4.x) register their patcher in
@@ -11,7 +13,7 @@ if not hasattr(odoo_tests_common, "SETATTR_SOURCES"):
     odoo_tests_common.SETATTR_SOURCES = {}
 
 # pylint: disable=wrong-import-position
-from odoo.addons.clientes_aduanas.tests.common import ClientesAduanasCase
+from odoo.addons.clientes_aduanas.tests.common import ClientesAduanasCase, CustomerDataMixin
 from odoo.addons.clientes_aduanas.tools import rate_limit
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -19,7 +21,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 from . import fake_graph
 from .fake_graph import FakeGraph
 
-__all__ = ["trap_jobs", "trap_sends"]
+__all__ = ["inbound", "status", "statuses", "trap_jobs", "trap_sends"]
 
 
 class SendJobsTrap:
@@ -75,6 +77,51 @@ NUMBER_1 = "+51987650001"
 NUMBER_2 = "+51987650002"
 
 
+# Meta's webhook callbacks, as the Graph API posts them.
+def _webhook(value):
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": fake_graph.WABA_ID,
+                "changes": [
+                    {"field": "messages", "value": {"metadata": {"phone_number_id": fake_graph.PHONE_ID}, **value}}
+                ],
+            }
+        ],
+    }
+
+
+def statuses(*items):
+    """A callback with delivery statuses (``status(...)`` items)."""
+    return _webhook({"statuses": list(items)})
+
+
+def status(wamid, state, ts=None, **extra):
+    digits = NUMBER_1.lstrip("+")
+    return {"id": wamid, "status": state, "timestamp": str(ts or int(time.time())), "recipient_id": digits, **extra}
+
+
+def inbound(number, text, ts=None, wamid=None):
+    """A callback with a customer's text message from ``number`` (with or
+    without its +)."""
+    digits = number.lstrip("+")
+    return _webhook(
+        {
+            "contacts": [{"wa_id": digits, "profile": {"name": "Ana"}}],
+            "messages": [
+                {
+                    "from": digits,
+                    "id": wamid or f"wamid.in.{digits}.{time.time_ns()}",
+                    "timestamp": str(ts or int(time.time())),
+                    "type": "text",
+                    "text": {"body": text},
+                }
+            ],
+        }
+    )
+
+
 class WhatsappSetupMixin:
     """A WhatsApp account pointed at the fake Graph API, its templates
     synchronised, and a customer with two WhatsApp numbers."""
@@ -109,6 +156,19 @@ class WhatsappSetupMixin:
             {"state_template_id": template.id, "state_template_params": "customer_name, file_reference, file_state"}
         )
         return account
+
+
+class WhatsappHttpCase(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
+    """The account on the fake Graph API, for the tests that go through
+    Odoo's HTTP server (webhook routes, tours)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_customer_data()
+        # Odoo's server calls the fake API from its own threads.
+        cls._start_fake_graph()
+        cls.account = cls._setup_whatsapp(cls.env)
 
 
 class WhatsappCase(WhatsappSetupMixin, ClientesAduanasCase):

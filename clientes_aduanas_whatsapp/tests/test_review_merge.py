@@ -1,11 +1,9 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.clientes_aduanas.tests.common import CustomerDataMixin
-
-from .common import NUMBER_1, WhatsappCase, WhatsappSetupMixin, trap_sends
+from .common import NUMBER_1, WhatsappCase, WhatsappHttpCase, trap_sends
 
 
 @tagged("post_install", "-at_install")
@@ -142,16 +140,9 @@ class TestWhatsappDocumentCompany(WhatsappCase):
 
 
 @tagged("post_install", "-at_install", "clientes_aduanas_http")
-class TestWhatsappReviewHttp(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
+class TestWhatsappReviewHttp(WhatsappHttpCase):
     """A forged header or token with non-ASCII characters is refused like
     any wrong one (403), not answered with a server error."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._setup_customer_data()
-        cls._start_fake_graph()
-        cls.account = cls._setup_whatsapp(cls.env)
 
     @mute_logger("odoo.addons.clientes_aduanas_whatsapp.controllers.main")
     def test_non_ascii_signature_and_token_refused(self):

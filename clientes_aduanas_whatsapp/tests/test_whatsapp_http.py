@@ -2,25 +2,20 @@ import hashlib
 import hmac
 import json
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.clientes_aduanas.tests.common import CustomerDataMixin
-
-from .common import NUMBER_1, WhatsappSetupMixin
-from .fake_graph import PHONE_ID, WABA_ID, FakeGraph
+from .common import NUMBER_1, WhatsappHttpCase, status, statuses
+from .fake_graph import FakeGraph
 
 URL = "/whatsapp/webhook"
 
 
 @tagged("post_install", "-at_install", "clientes_aduanas_http")
-class TestWhatsappWebhookHttp(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
+class TestWhatsappWebhookHttp(WhatsappHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_customer_data()
-        cls._start_fake_graph()
-        cls.account = cls._setup_whatsapp(cls.env)
         cls.customer = cls._create_customer(name="Cliente Webhook S.A.C.", notification_whatsapp=NUMBER_1)
         cls.message = cls.env["whatsapp.message"].create(
             {
@@ -32,25 +27,7 @@ class TestWhatsappWebhookHttp(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
                 "wamid": "wamid.http.1",
             }
         )
-        cls.body = json.dumps(
-            {
-                "entry": [
-                    {
-                        "id": WABA_ID,
-                        "changes": [
-                            {
-                                "value": {
-                                    "metadata": {"phone_number_id": PHONE_ID},
-                                    "statuses": [
-                                        {"id": "wamid.http.1", "status": "delivered", "timestamp": "1700000000"}
-                                    ],
-                                }
-                            }
-                        ],
-                    }
-                ]
-            }
-        ).encode()
+        cls.body = json.dumps(statuses(status("wamid.http.1", "delivered", ts=1700000000))).encode()
 
     def _post(self, signature=None, body=None):
         headers = {"Content-Type": "application/json"}

@@ -1,13 +1,9 @@
-import os
-
-import polib
-
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import WhatsappCase
+from odoo.addons.clientes_aduanas.tests.common import untranslated_strings
 
-I18N = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n")
+from .common import WhatsappCase
 
 
 @tagged("post_install", "-at_install")
@@ -19,9 +15,9 @@ class TestWhatsappSpanish(WhatsappCase):
         cls.env["ir.module.module"]._load_module_terms(["clientes_aduanas_whatsapp"], ["es_PE"], overwrite=True)
 
     def test_every_exported_string_is_translated(self):
-        pot = polib.pofile(os.path.join(I18N, "clientes_aduanas_whatsapp.pot"))
-        po = {entry.msgid: entry.msgstr for entry in polib.pofile(os.path.join(I18N, "es.po"))}
-        self.assertFalse([entry.msgid for entry in pot if not po.get(entry.msgid)])
+        source, untranslated = untranslated_strings("clientes_aduanas_whatsapp")
+        self.assertTrue(source)
+        self.assertFalse(untranslated, "strings without Spanish in i18n/es.po")
 
     def test_states_and_messages_in_spanish(self):
         es = self.env(context=dict(self.env.context, lang="es_PE"))

@@ -1,5 +1,3 @@
-import time
-
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
@@ -8,8 +6,8 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
 
 from ..models.whatsapp_message import MAX_ATTEMPTS
-from .common import NUMBER_1, NUMBER_2, WhatsappCase, committed_env, run_stored_dispatch, trap_sends
-from .fake_graph import GOOD_TOKEN, PHONE_ID, WABA_ID, FakeGraph
+from .common import NUMBER_1, NUMBER_2, WhatsappCase, committed_env, inbound, run_stored_dispatch, trap_sends
+from .fake_graph import GOOD_TOKEN, FakeGraph
 
 DIGITS_1 = NUMBER_1.lstrip("+")
 DIGITS_2 = NUMBER_2.lstrip("+")
@@ -316,31 +314,7 @@ class TestWhatsappSend(WhatsappCase):
         )
         with self.assertRaisesRegex(UserError, "within 24 hours"):
             wizard.action_send()
-        self.Message._process_webhook(
-            {
-                "entry": [
-                    {
-                        "id": WABA_ID,
-                        "changes": [
-                            {
-                                "value": {
-                                    "metadata": {"phone_number_id": PHONE_ID},
-                                    "messages": [
-                                        {
-                                            "from": DIGITS_1,
-                                            "id": "wamid.in1",
-                                            "timestamp": str(int(time.time())),
-                                            "type": "text",
-                                            "text": {"body": "Hola"},
-                                        }
-                                    ],
-                                }
-                            }
-                        ],
-                    }
-                ]
-            }
-        )
+        self.Message._process_webhook(inbound(DIGITS_1, "Hola", wamid="wamid.in1"))
         wizard.invalidate_recordset()
         self.assertTrue(wizard.window_open)
         with trap_sends() as trap:

@@ -1,21 +1,16 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from odoo.addons.clientes_aduanas.tests.common import CustomerDataMixin
 from odoo.addons.queue_job.job import Job
 
-from .common import NUMBER_1, NUMBER_2, WhatsappSetupMixin, run_stored_dispatch
-from .fake_graph import PHONE_ID, WABA_ID, FakeGraph
+from .common import NUMBER_1, NUMBER_2, WhatsappHttpCase, run_stored_dispatch, status, statuses
+from .fake_graph import FakeGraph
 
 
 @tagged("post_install", "-at_install", "clientes_aduanas_http")
-class TestWhatsappTour(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
+class TestWhatsappTour(WhatsappHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_customer_data()
-        # The tour's Odoo server calls this fake API from its own threads.
-        cls._start_fake_graph()
-        cls.account = cls._setup_whatsapp(cls.env)
         group = "clientes_aduanas.clientes_aduanas_group_%s"
         new_test_user(cls.env, login="ca_wa_agent", groups=f"{group % 'view'},{group % 'edit'}")
         cls.customer = cls._create_customer(
@@ -42,23 +37,9 @@ class TestWhatsappTour(WhatsappSetupMixin, CustomerDataMixin, HttpCase):
         # Meta's callbacks.
         by_number = {m.number: m for m in messages}
         self.env["whatsapp.message"]._process_webhook(
-            {
-                "entry": [
-                    {
-                        "id": WABA_ID,
-                        "changes": [
-                            {
-                                "value": {
-                                    "metadata": {"phone_number_id": PHONE_ID},
-                                    "statuses": [
-                                        {"id": by_number[NUMBER_1].wamid, "status": "delivered", "timestamp": "1"},
-                                        {"id": by_number[NUMBER_2].wamid, "status": "read", "timestamp": "2"},
-                                    ],
-                                }
-                            }
-                        ],
-                    }
-                ]
-            }
+            statuses(
+                status(by_number[NUMBER_1].wamid, "delivered", ts=1),
+                status(by_number[NUMBER_2].wamid, "read", ts=2),
+            )
         )
         self.start_tour(url, "clientes_aduanas_whatsapp_state_on_file", login="ca_wa_agent")

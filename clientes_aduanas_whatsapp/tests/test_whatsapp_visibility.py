@@ -1,11 +1,8 @@
-import time
-
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import NUMBER_1, NUMBER_2, WhatsappCase, trap_sends
-from .fake_graph import PHONE_ID, WABA_ID
+from .common import NUMBER_1, NUMBER_2, WhatsappCase, inbound, trap_sends
 
 SECRET_TEXT = "Contenedor MSCU1234565 retenido en Callao"
 INBOUND_TEXT = "Hola, ¿llegó mi carga de Shanghái?"
@@ -31,31 +28,7 @@ class TestWhatsappContentVisibility(WhatsappCase):
         cls.product = cls.env["product.product"].create({"name": "Agenciamiento", "list_price": 300})
 
     def _inbound(self, text, number=NUMBER_1):
-        self.Message._process_webhook(
-            {
-                "entry": [
-                    {
-                        "id": WABA_ID,
-                        "changes": [
-                            {
-                                "value": {
-                                    "metadata": {"phone_number_id": PHONE_ID},
-                                    "messages": [
-                                        {
-                                            "from": number.lstrip("+"),
-                                            "id": f"wamid.in.{time.time_ns()}",
-                                            "timestamp": str(int(time.time())),
-                                            "type": "text",
-                                            "text": {"body": text},
-                                        }
-                                    ],
-                                }
-                            }
-                        ],
-                    }
-                ]
-            }
-        )
+        self.Message._process_webhook(inbound(number, text))
 
     def _everything_the_addon_posts(self):
         """An inbound message, a free text sent from the customer (no
@@ -162,28 +135,7 @@ class TestWhatsappContentVisibility(WhatsappCase):
 
     def test_repeated_inbound_callback_recorded_once(self):
         payload_id = "wamid.in.repeated"
-        body = {
-            "entry": [
-                {
-                    "id": WABA_ID,
-                    "changes": [
-                        {
-                            "value": {
-                                "metadata": {"phone_number_id": PHONE_ID},
-                                "messages": [
-                                    {
-                                        "from": NUMBER_1.lstrip("+"),
-                                        "id": payload_id,
-                                        "timestamp": str(int(time.time())),
-                                        "text": {"body": "Hola"},
-                                    }
-                                ],
-                            }
-                        }
-                    ],
-                }
-            ]
-        }
+        body = inbound(NUMBER_1, "Hola", wamid=payload_id)
         self.Message._process_webhook(body)
         notes = len(self.customer.message_ids)
         self.Message._process_webhook(body)

@@ -2,57 +2,9 @@ import time
 
 from odoo.tests import tagged
 
-from .common import NUMBER_1, NUMBER_2, WhatsappCase, trap_sends
-from .fake_graph import PHONE_ID, WABA_ID
+from .common import NUMBER_1, NUMBER_2, WhatsappCase, inbound, status, statuses, trap_sends
 
 DIGITS_1 = NUMBER_1.lstrip("+")
-
-
-def statuses(*items):
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": WABA_ID,
-                "changes": [
-                    {"field": "messages", "value": {"metadata": {"phone_number_id": PHONE_ID}, "statuses": list(items)}}
-                ],
-            }
-        ],
-    }
-
-
-def status(wamid, state, ts=None, **extra):
-    return {"id": wamid, "status": state, "timestamp": str(ts or int(time.time())), "recipient_id": DIGITS_1, **extra}
-
-
-def inbound(number, text, ts=None):
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": WABA_ID,
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "metadata": {"phone_number_id": PHONE_ID},
-                            "contacts": [{"wa_id": number, "profile": {"name": "Ana"}}],
-                            "messages": [
-                                {
-                                    "from": number,
-                                    "id": f"wamid.in.{number}.{time.time_ns()}",
-                                    "timestamp": str(ts or int(time.time())),
-                                    "type": "text",
-                                    "text": {"body": text},
-                                }
-                            ],
-                        },
-                    }
-                ],
-            }
-        ],
-    }
 
 
 @tagged("post_install", "-at_install")
