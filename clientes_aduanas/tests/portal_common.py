@@ -1,9 +1,11 @@
 """Data shared by the customer portal tests (unit and HTTP): two registered
 customers, each with a contact, portal users and customs files."""
 
+from datetime import timedelta
+
 from stdnum.pe import ruc
 
-from odoo import Command
+from odoo import Command, fields
 
 
 def make_customer(env, suffix, **overrides):
@@ -77,3 +79,27 @@ def setup_portal_data(cls):
     cls.file_a1, cls.file_a2 = make_files(env, cls.customer_a, 2)
     cls.file_a_contact = make_files(env, cls.contact_a, 1, goods_description="Repuestos de motor")
     cls.file_b = make_files(env, cls.customer_b, 1)
+
+
+def setup_portal_documents(cls):
+    """A power of attorney of customer A expiring in 10 days, one of B expired
+    5 days ago."""
+    today = fields.Date.today()
+    Document = cls.env["res.partner.customer.document"]
+    mandate = cls.env.ref("clientes_aduanas.customer_document_type_mandate")
+    cls.document_a = Document.create(
+        {
+            "partner_id": cls.customer_a.id,
+            "document_type_id": mandate.id,
+            "number": "PODER-A-001",
+            "expiry_date": today + timedelta(days=10),
+        }
+    )
+    cls.document_b = Document.create(
+        {
+            "partner_id": cls.customer_b.id,
+            "document_type_id": mandate.id,
+            "number": "PODER-B-777",
+            "expiry_date": today - timedelta(days=5),
+        }
+    )

@@ -6,31 +6,9 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
 from .common import ClientesAduanasCase
-from .portal_common import make_customer, make_portal_user, setup_portal_data
+from .portal_common import make_customer, make_portal_user, setup_portal_data, setup_portal_documents
 
 PDF = b"%PDF-1.4 poder renovado"
-
-
-def _documents(cls):
-    today = fields.Date.today()
-    Document = cls.env["res.partner.customer.document"]
-    mandate = cls.env.ref("clientes_aduanas.customer_document_type_mandate")
-    cls.document_a = Document.create(
-        {
-            "partner_id": cls.customer_a.id,
-            "document_type_id": mandate.id,
-            "number": "PODER-A-001",
-            "expiry_date": today + timedelta(days=10),
-        }
-    )
-    cls.document_b = Document.create(
-        {
-            "partner_id": cls.customer_b.id,
-            "document_type_id": mandate.id,
-            "number": "PODER-B-777",
-            "expiry_date": today - timedelta(days=5),
-        }
-    )
 
 
 @tagged("post_install", "-at_install", "clientes_aduanas_http")
@@ -43,7 +21,7 @@ class TestCustomerDocumentsPortalHttp(HttpCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         setup_portal_data(cls)
-        _documents(cls)
+        setup_portal_documents(cls)
         cls.new_expiry = fields.Date.today() + timedelta(days=730)
 
     def _renew(self, document, with_csrf=True, **data):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
-from .portal_common import setup_portal_data
+from .portal_common import setup_portal_data, setup_portal_documents
 from .test_ui_customer import CustomerTourCase
 
 
@@ -22,25 +22,8 @@ class TestCustomerDocumentRenewalTour(CustomerTourCase):
         # The customer's salesperson reviews its renewals.
         cls.customer_a.user_id = cls.reviewer
         today = fields.Date.today()
-        mandate = cls.env.ref("clientes_aduanas.customer_document_type_mandate")
-        Document = cls.env["res.partner.customer.document"]
-        cls.document_a = Document.create(
-            {
-                "partner_id": cls.customer_a.id,
-                "document_type_id": mandate.id,
-                "number": "PODER-A-001",
-                "issue_date": today - timedelta(days=355),
-                "expiry_date": today + timedelta(days=10),
-            }
-        )
-        cls.document_b = Document.create(
-            {
-                "partner_id": cls.customer_b.id,
-                "document_type_id": mandate.id,
-                "number": "PODER-B-777",
-                "expiry_date": today - timedelta(days=5),
-            }
-        )
+        setup_portal_documents(cls)
+        cls.document_a.issue_date = today - timedelta(days=355)
         # What the tour types: June 30th two years ahead.
         cls.renewal_expiry = datetime.date(today.year + 2, 6, 30)
 
