@@ -32,20 +32,26 @@ def write_padron(path, rows, name):
         archive.writestr("padron_reducido_ruc.txt", ("\r\n".join(lines) + "\r\n").encode("latin-1"))
 
 
-def main():
-    reg = registry()
-    ensure_spanish(reg)
-    directory = tempfile.mkdtemp(prefix="padron_fault_")
-    small, big = os.path.join(directory, "anterior.zip"), os.path.join(directory, "nuevo.zip")
-    write_padron(small, range(1, 1001), "ANTERIOR")
-    write_padron(big, range(1, ROWS + 1), "NUEVO")
+def prepare_padrons(reg, prefix, lang="es_PE"):
+    """anterior.zip (1,000 rows, loaded and committed: the padrón in use) and
+    nuevo.zip (ROWS rows, the load the scenario disturbs) in a new padrón
+    directory. Returns the padrón provider's id and the directory."""
+    directory = tempfile.mkdtemp(prefix=prefix)
+    write_padron(os.path.join(directory, "anterior.zip"), range(1, 1001), "ANTERIOR")
+    write_padron(os.path.join(directory, "nuevo.zip"), range(1, ROWS + 1), "NUEVO")
     with reg.cursor() as cr:
-        env = env_for(cr)
+        env = env_for(cr, lang)
         env["ir.config_parameter"].set_param("clientes_aduanas.padron_directory", directory)
         provider = env.ref("clientes_aduanas.lookup_provider_padron")
         provider._load_padron_file("anterior.zip")
-        provider_id = provider.id
         cr.commit()
+        return provider.id, directory
+
+
+def main():
+    reg = registry()
+    ensure_spanish(reg)
+    provider_id, _directory = prepare_padrons(reg, "padron_fault_")
 
     first = {}
 

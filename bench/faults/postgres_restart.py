@@ -8,12 +8,11 @@ daily run lists the load as interrupted and loads the file."""
 import os
 import shlex
 import subprocess
-import tempfile
 import threading
 import time
 
 from common import env_for, outcome, registry
-from padron_loads_at_once import ROWS, make_ruc, write_padron
+from padron_loads_at_once import ROWS, make_ruc, prepare_padrons
 
 import odoo
 
@@ -27,16 +26,7 @@ def restart_postgres():
 
 def main():
     reg = registry()
-    directory = tempfile.mkdtemp(prefix="padron_restart_")
-    write_padron(os.path.join(directory, "anterior.zip"), range(1, 1001), "ANTERIOR")
-    write_padron(os.path.join(directory, "nuevo.zip"), range(1, ROWS + 1), "NUEVO")
-    with reg.cursor() as cr:
-        env = env_for(cr, "en_US")
-        env["ir.config_parameter"].set_param("clientes_aduanas.padron_directory", directory)
-        provider = env.ref("clientes_aduanas.lookup_provider_padron")
-        provider._load_padron_file("anterior.zip")
-        provider_id = provider.id
-        cr.commit()
+    provider_id, directory = prepare_padrons(reg, "padron_restart_", "en_US")
     first = {}
 
     def load():
@@ -74,7 +64,7 @@ def main():
     outcome(
         "PostgreSQL restarted during a padrón load",
         [
-            ("load of 300,000 rows", first.get("result")),
+            (f"load of {ROWS:,} rows", first.get("result")),
             ("restart (pg_ctl restart -m fast), 4 s into the load", f"{restarted:.1f} s"),
             ("lookup once PostgreSQL is back", f"{during['name']} (the previous padrón)"),
             ("load attempts left recorded", str(left)),
