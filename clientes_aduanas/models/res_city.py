@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 from ..tools.customer_spreadsheet import fold
 from ..tools.hn_city_alias import alias_key, aliases_by_key
@@ -15,27 +15,44 @@ class ResCity(models.Model):
         "Estadística: two digits for the department and two for the municipality (0801 Distrito Central).",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _customer_city_ids
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"name", "state_id", "country_id", "hn_ine_code"}.intersection(vals):
+            self.env.registry.clear_cache()  # _customer_city_ids
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()  # _customer_city_ids
+        return super().unlink()
+
     @api.model
-    def _customer_city_index(self, country):
-        """``{(state_id, folded name): city}`` of ``country``'s cities and
-        of the other names a Honduran municipality goes by: how a free-text
-        city is matched to the list (accents, case and repeated spaces
-        ignored, within its department)."""
-        cities = self.search([("country_id", "=", country.id)])
-        index = {(city.state_id.id, fold(city.name)): city for city in cities}
+    @tools.ormcache("country_id")
+    def _customer_city_ids(self, country_id):
+        """``{(state_id, folded name): city id}`` of a country's cities and of
+        the other names a Honduran municipality goes by: how a free-text city
+        is matched to the list (accents, case and repeated spaces ignored,
+        within its department). Cached: an import matches every row against
+        the same few hundred cities, which change once in years."""
+        cities = self.sudo().search([("country_id", "=", country_id)])
+        index = {(city.state_id.id, fold(city.name)): city.id for city in cities}
         by_code = {city.hn_ine_code: city for city in cities if city.hn_ine_code}
         for key, code in aliases_by_key().items():
             city = by_code.get(code)
             if city:
                 # A municipality's own name wins over another one's alias.
-                index.setdefault((city.state_id.id, key), city)
+                index.setdefault((city.state_id.id, key), city.id)
         return index
 
     @api.model
     def _customer_city_in_index(self, index, state, name):
-        """The city ``name`` designates in ``state`` (its name or one of
-        its aliases, ``tools/hn_city_alias.py``), or an empty recordset."""
-        return index.get((state.id, fold(name))) or index.get((state.id, alias_key(name)), self.browse())
+        """The city ``name`` designates in ``state`` in ``index``
+        (:meth:`_customer_city_ids`): its name or one of its aliases
+        (``tools/hn_city_alias.py``), or an empty recordset."""
+        return self.browse(index.get((state.id, fold(name))) or index.get((state.id, alias_key(name))))
 
     @api.model
     def _customer_match_city(self, country, state, name):
@@ -44,9 +61,7 @@ class ResCity(models.Model):
         Central), or an empty recordset."""
         if not (country and country.enforce_cities and state and name and name.strip()):
             return self.browse()
-        return self.search(
-            [("country_id", "=", country.id), ("state_id", "=", state.id), ("name", "=ilike", name.strip())], limit=1
-        ) or self._customer_city_in_index(self._customer_city_index(country), state, name)
+        return self._customer_city_in_index(self._customer_city_ids(country.id), state, name)
 
     @api.model
     def _customer_match_existing_cities(self):
@@ -72,7 +87,7 @@ class ResCity(models.Model):
                 ("parent_id.is_registered_customer", "=", True),
             ]
         )
-        index = self._customer_city_index(country)
+        index = self._customer_city_ids(country.id)
         by_city = {}
         for partner in partners:
             city = self._customer_city_in_index(index, partner.state_id, partner.city)

@@ -21,6 +21,20 @@ class TestHnCityAliases(ClientesAduanasCase):
         cls.distrito_central = cls.env.ref("clientes_aduanas.city_hn_0801")
         cls.san_pedro_sula = cls.env.ref("clientes_aduanas.city_hn_0501")
 
+    def test_matching_reads_the_cities_once(self):
+        """Each row of an import is matched against the same cached index:
+        no query per row; a renamed city is matched by its new name."""
+        City = self.City
+        City._customer_match_city(self.hn, self.state_fm, "Tegucigalpa")
+        with self.assertQueryCount(0):
+            for name in ("Tegucigalpa", "comayagüela", "Distrito  Central", "Nowhere"):
+                City._customer_match_city(self.hn, self.state_fm, name)
+        self.assertEqual(City._customer_match_city(self.hn, self.state_fm, "Comayagüela"), self.distrito_central)
+        self.distrito_central.name = "Distrito Central Capital"
+        self.assertEqual(
+            City._customer_match_city(self.hn, self.state_fm, "distrito central capital"), self.distrito_central
+        )
+
     def test_every_alias_names_its_municipality_only(self):
         cities = {city.hn_ine_code: city for city in self.City.search([("country_id", "=", self.hn.id)])}
         for code, aliases in MUNICIPALITY_ALIASES.items():
