@@ -3,7 +3,7 @@
     "name": "Clientes Aduanas (Perú / Honduras)",
     "summary": "Customer master for Peru and Honduras: RUC/DNI/RTN, detracción, "
     "customs files (expedientes), operations history, lookup, import/export",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "website": "https://github.com/clientes-aduanas/clientes_aduanas",
     "author": "clientes_aduanas developers",

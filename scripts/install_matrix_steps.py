@@ -96,6 +96,8 @@ def seed():
     )
     move.action_post()
     env["customs.file"].create({"partner_id": by_ref[f"{REF}ruc-0"].id, "operation_type": "import"})
+    # A SUNAT status as the system records it (the lookup, the padrón check).
+    by_ref[f"{REF}ruc-1"].sudo().write({"sunat_taxpayer_state": "BAJA DE OFICIO", "sunat_taxpayer_condition": "HABIDO"})
     # A padrón row and an import job, as an earlier load and import left them.
     env.cr.execute("SELECT slot FROM clientes_aduanas_sunat_padron_current")
     table = f"clientes_aduanas_sunat_padron_{env.cr.fetchone()[0]}"
@@ -126,6 +128,7 @@ def snapshot_data():
                 "code": p.l10n_latam_identification_type_id.customs_document_code,
                 "registered": p.is_registered_customer,
                 "state": p.customer_state,
+                "sunat": [p.sunat_taxpayer_state, p.sunat_taxpayer_condition, p.sunat_observed],
             }
             for p in customers
         },
@@ -174,7 +177,7 @@ def check(kept_only=False):
         new = now["customers"].get(ref)
         if not new:
             fail(f"customer {ref} disappeared")
-        keys = ("id", "vat") if kept_only else ("id", "vat", "code", "registered", "state")
+        keys = ("id", "vat") if kept_only else ("id", "vat", "code", "registered", "state", "sunat")
         for key in keys:
             if old[key] != new[key]:
                 fail(f"customer {ref}: {key} {old[key]!r} -> {new[key]!r}")

@@ -10,6 +10,7 @@ from . import res_partner_lookup
 from . import res_partner_portal
 from . import res_partner_lookup_available
 from . import res_partner_customer_views
+from . import res_partner_sunat_status
 from . import res_partner_sunat
 from . import res_partner_events
 from . import res_company

@@ -226,14 +226,14 @@ class ResPartner(models.Model):
     #         5 _check_customer_duplicates    uniqueness: e-mail / document, one query
     #         6 _customer_set_keys            uniqueness: stored keys with the row
     #         7 ORM create, inside _customer_unique_guard (uniqueness) when it can hit an index
-    #         8 _sunat_after_save             SUNAT: status of the lookups saved with
+    #         8 _sunat_after_create           SUNAT: the status saved with (its own table)
     #         9 _customer_event("registered")
     # write   1 _sunat_write_vals             SUNAT: status only from a lookup, reset on a new RUC
     #         2 _customer_route_lifecycle     lifecycle: suspend / reactivate / un-register
     #         3 _customer_check_write         lifecycle: permissions
     #         4 _customer_prepare_write       validation + uniqueness (customers only)
     #         5 ORM write, inside _customer_unique_guard when it can hit an index
-    #         6 _sunat_after_write            SUNAT: event of a status cleared, status of the lookups saved with
+    #         6 _sunat_after_write            SUNAT: the status saved with or reset, event of a status cleared
     #         7 _customer_event("registered") for the partners just registered
     # copy    copy_data below (a copy waits for its own document and e-mail)
     # unlink  _customer_check_unlink          lifecycle: permissions, history kept
@@ -249,7 +249,7 @@ class ResPartner(models.Model):
         if not any(vals.get("is_registered_customer") for vals in vals_list):
             with self._customer_unique_guard(vals_list, ordinary=True):
                 records = super().create(vals_list)
-            records.browse([records[index].id for index in sunat_sent])._sunat_after_save()
+            records._sunat_after_create(sunat_sent)
             return records
         vals_list = [
             self._prepare_customer_vals(dict(vals)) if vals.get("is_registered_customer") else vals
@@ -264,14 +264,17 @@ class ResPartner(models.Model):
         if self.env.context.get("customer_vals_prevalidated"):
             # The skip covered these values only, not later writes.
             records = records.with_context(customer_vals_prevalidated=False)
-        records.browse([records[index].id for index in sunat_sent])._sunat_after_save()
+        records._sunat_after_create(sunat_sent)
         records.filtered("is_registered_customer")._customer_event("registered")
         return records
 
     def write(self, vals):
-        vals, sunat_sent, sunat_cleared = self._sunat_write_vals(vals)
+        vals, sunat_pending = self._sunat_write_vals(vals)
         vals = self._customer_route_lifecycle(vals)
         if vals is None:
+            # Nothing left for the partner row: a status the system sent
+            # still has its own (a caller's is dropped, as an empty write).
+            self._sunat_after_write(dict(sunat_pending, lookup=False))
             return True
         registering = self.browse()
         if vals.get("is_registered_customer"):
@@ -281,7 +284,7 @@ class ResPartner(models.Model):
         if not (customers or registering):
             with self._customer_unique_guard([vals], ordinary=True):
                 super().write(vals)
-            self._sunat_after_write(sunat_sent, sunat_cleared)
+            self._sunat_after_write(sunat_pending)
             return True
         if registering or (len(customers) > 1 and {"vat", "notification_whatsapp"}.intersection(vals)):
             # Normalised against each customer's own type and country, and a
@@ -293,7 +296,7 @@ class ResPartner(models.Model):
             records_vals, target_vals, target_ids = records._customer_prepare_write(vals, is_registering)
             with records._customer_unique_guard([records_vals], target_vals, target_ids):
                 super(ResPartner, records).write(records_vals)
-        self._sunat_after_write(sunat_sent, sunat_cleared)
+        self._sunat_after_write(sunat_pending)
         registered = registering.filtered("is_registered_customer")
         if registered:
             registered._customer_event("registered")

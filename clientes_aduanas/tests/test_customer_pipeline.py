@@ -18,7 +18,7 @@ CREATE_STEPS = (
     "_check_customer_duplicates",
     "_customer_set_keys",
     "_customer_unique_guard",
-    "_sunat_after_save",
+    "_sunat_after_create",
     "_customer_event",
 )
 WRITE_STEPS = (
@@ -90,7 +90,8 @@ class TestCustomerPipeline(ClientesAduanasCase):
         customer.write({"vat": "20100070970", "phone": "+51 1 4440000"})
         self.assertEqual([name for name, _args in calls], list(WRITE_STEPS))
         prepared = next(args[0] for name, args in calls if name == "_customer_prepare_write")
-        self.assertIn("sunat_taxpayer_state", prepared, "the SUNAT step's reset reaches the next steps")
+        self.assertEqual(prepared["vat"], "20100070970", "the next steps get the values the SUNAT step returned")
+        self.assertNotIn("sunat_taxpayer_state", prepared, "the status is no column: its reset waits for the write")
 
     def test_ordinary_partners_pay_no_unique_guard(self):
         partner = self.env["res.partner"].create({"name": "Proveedor de paso", "email": "a@proveedor.example"})

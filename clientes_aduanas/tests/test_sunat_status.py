@@ -10,6 +10,7 @@ from stdnum.pe import ruc as pe_ruc
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import SQL
 
 from ..tools import sunat_padron
 from ..wizard import sunat_padron_load_wizard
@@ -66,11 +67,16 @@ class TestSunatStatus(PadronCase):
         lines.append(padron_line(make_ruc(99), "NO REGISTRADO", "BAJA DE OFICIO", "NO HABIDO"))
         return write_padron(os.path.join(self.directory, name), lines)
 
-    def _row_version(self, partner):
+    def _row_version(self, partner, table="res_partner", column="id"):
         """The row's ctid: any UPDATE writes a new row version elsewhere."""
         self.env.flush_all()
-        self.env.cr.execute("SELECT ctid::text FROM res_partner WHERE id = %s", [partner.id])
+        self.env.cr.execute(
+            SQL("SELECT ctid::text FROM %s WHERE %s = %s", SQL.identifier(table), SQL.identifier(column), partner.id)
+        )
         return self.env.cr.fetchone()[0]
+
+    def _status_version(self, partner):
+        return self._row_version(partner, "res_partner_sunat_status", "partner_id")
 
     def _messages(self, partner):
         return self.env["mail.message"].search(
@@ -113,7 +119,8 @@ class TestSunatStatus(PadronCase):
         self.assertIn("absent from the padrón: 1", load.report)
 
         # Day 2: one customer is BAJA DE OFICIO, another NO HABIDO.
-        steady_version = self._row_version(self.steady)
+        steady_version = self._status_version(self.steady)
+        baja_version = self._row_version(self.to_baja)
         baja_write = (self.to_baja.write_uid, self.to_baja.write_date)
         stats = self.provider._load_padron_file(
             self._padron("day2.zip", {2: ("BAJA DE OFICIO", "HABIDO"), 3: ("ACTIVO", "NO HABIDO")})
@@ -135,7 +142,8 @@ class TestSunatStatus(PadronCase):
         self.assertEqual(self._activities(self.to_no_habido).user_id, self.alerts, "no salesperson: the manager")
         self.assertFalse(self._messages(self.steady), "unchanged: untouched")
         self.assertFalse(self._activities(self.steady))
-        self.assertEqual(self._row_version(self.steady), steady_version, "an unchanged customer's row is not written")
+        self.assertEqual(self._status_version(self.steady), steady_version, "an unchanged status is not written")
+        self.assertEqual(self._row_version(self.to_baja), baja_version, "the status is no column of the partner")
         self.assertEqual(
             (self.to_baja.write_uid, self.to_baja.write_date),
             baja_write,
@@ -187,6 +195,57 @@ class TestSunatStatus(PadronCase):
         self.assertEqual(self.steady.sunat_source, self.provider.name)
         self.steady.vat = make_ruc(42)
         self.assertFalse(self.steady.sunat_taxpayer_state, "the status belonged to the old number")
+
+    def test_status_change_tracked_in_the_chatter(self):
+        self.provider._load_padron_file(self._padron("track.zip", {1: ("BAJA DE OFICIO", "HABIDO")}))
+        self.steady.sudo().write({"sunat_taxpayer_state": "ACTIVO", "sunat_taxpayer_condition": "HABIDO"})
+        self.env["document.lookup.cache"].search([]).unlink()
+        env = self.env(context=dict(self.env.context, tracking_disable=False))
+        self.steady.with_env(env).with_user(self.user_edit).action_lookup_document()
+        self.assertEqual(self.steady.sunat_taxpayer_state, "BAJA DE OFICIO")
+        tracked = self.env["mail.tracking.value"].search(
+            [("mail_message_id.model", "=", "res.partner"), ("mail_message_id.res_id", "=", self.steady.id)]
+        )
+        self.assertEqual(
+            [(t.field_id.name, t.old_value_char, t.new_value_char) for t in tracked],
+            [("sunat_taxpayer_state", "ACTIVO", "BAJA DE OFICIO")],
+            "the lookup's new estado, as a tracked field (the condición did not change)",
+        )
+        self.assertEqual(tracked.mail_message_id.author_id, self.user_edit.partner_id)
+
+    def test_status_searched_as_a_column(self):
+        self.provider._load_padron_file(self._padron("search.zip", {2: ("BAJA DE OFICIO", "HABIDO")}))
+        Partner = self.env["res.partner"].with_user(self.user_view)
+        within = [("id", "in", [*self.rucs_partners(), self.ordinary.id])]
+        not_observed = self.steady | self.to_no_habido | self.absent | self.renamed | self.ordinary
+        for domain, expected in (
+            ([("sunat_observed", "=", True)], self.to_baja),
+            # A partner without a status row (never checked) is not observed.
+            ([("sunat_observed", "=", False)], not_observed),
+            ([("sunat_observed", "!=", True)], not_observed),
+            ([("sunat_taxpayer_state", "=", "ACTIVO")], self.steady | self.to_no_habido | self.renamed),
+            ([("sunat_taxpayer_state", "=", False)], self.absent | self.ordinary),
+            ([("sunat_taxpayer_state", "!=", "ACTIVO")], self.to_baja | self.absent | self.ordinary),
+            ([("sunat_absent", "=", True)], self.absent),
+            ([("sunat_data_differs", "=", True)], self.renamed),
+        ):
+            with self.subTest(domain=domain):
+                self.assertEqual(Partner.search(domain + within), expected.with_user(self.user_view))
+
+    def test_status_row_goes_with_its_partner(self):
+        self.provider._load_padron_file(self._padron("cascade.zip"))
+        Status = self.env["res.partner.sunat.status"]
+        partner = self.env["res.partner"].create({"name": "Efímero", "vat": make_ruc(98)})
+        partner.sudo().write({"sunat_taxpayer_state": "ACTIVO", "sunat_taxpayer_condition": "HABIDO"})
+        self.assertEqual(Status.search_count([("partner_id", "=", partner.id)]), 1)
+        partner.unlink()
+        self.assertFalse(Status.search_count([("partner_id", "=", partner.id)]))
+        # Odoo's merge wizard: the partner kept keeps its own status.
+        wizard = self.env["base.partner.merge.automatic.wizard"].create({})
+        wizard._merge((self.steady | self.absent).ids, self.steady, extra_checks=False)
+        self.assertFalse(self.absent.exists())
+        self.assertEqual((self.steady.sunat_taxpayer_state, self.steady.sunat_absent), ("ACTIVO", False))
+        self.assertEqual(Status.search_count([("partner_id", "=", self.steady.id)]), 1)
 
     def test_status_cannot_be_forged_by_rpc(self):
         """The status is SUNAT's: a user's values never set it."""

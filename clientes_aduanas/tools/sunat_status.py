@@ -8,7 +8,7 @@ state without a condition does not vouch for the address). With neither value
 nothing is known and nothing is observed. Values are compared trimmed, with
 inner blanks collapsed, in upper case.
 
-The lookup's warning, the stored ``sunat_observed`` and the padrón check
+The lookup's warning, the status rows' ``observed`` and the padrón check
 (its SQL joins the answers of :func:`sql_rule_values`, given by these very
 functions) all answer through this module.
 """

@@ -31,7 +31,7 @@ class DocumentLookupWizard(models.TransientModel):
             self.partner_id.write(vals)
         if self.sunat_review:
             # Reviewed: what was not ticked is the customer's own choice.
-            self.partner_id.sudo().sunat_data_differs = False
+            self.partner_id._sunat_set_status({"sunat_data_differs": False})
         return {"type": "ir.actions.act_window_close"}
 
 
