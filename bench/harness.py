@@ -10,6 +10,7 @@ load average, since the machine may be shared.
 """
 
 import contextlib
+import functools
 import os
 import resource
 import statistics
@@ -23,7 +24,9 @@ from odoo import SUPERUSER_ID, api
 RUNS = int(os.environ.get("BENCH_RUNS") or 3)
 
 
+@functools.cache
 def _setup():
+    # Once per process: Odoo's config parser fails when run a second time.
     conf = os.environ.get("BENCH_CONF")
     if not conf:
         raise SystemExit("run benchmarks through bench/run.sh (it prepares the database)")

@@ -35,7 +35,7 @@ class ResPartnerSunatStatus(models.Model):
     # status date says when, the chatter says who.
     _log_access = False
 
-    partner_id = fields.Many2one("res.partner", string="Partner", required=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade")
     taxpayer_state = fields.Char(string="SUNAT Status")
     taxpayer_condition = fields.Char(string="SUNAT Address Condition")
     observed = fields.Boolean(string="Observed by SUNAT", compute="_compute_observed", store=True)
