@@ -8,19 +8,13 @@ import logging
 
 from odoo.tools import SQL, sql
 
+from odoo.addons.clientes_aduanas.models.res_partner_sunat_status import PARTNER_FIELDS
+
 _logger = logging.getLogger(__name__)
 
-# Old res_partner column -> column of res_partner_sunat_status.
-COLUMNS = {
-    "sunat_taxpayer_state": "taxpayer_state",
-    "sunat_taxpayer_condition": "taxpayer_condition",
-    "sunat_observed": "observed",
-    "sunat_status_date": "status_date",
-    "sunat_source": "source",
-    "sunat_from_padron": "from_padron",
-    "sunat_absent": "absent",
-    "sunat_data_differs": "data_differs",
-}
+# Each old res_partner column is named as the partner field that now shows
+# the status row's column.
+COLUMNS = PARTNER_FIELDS
 
 
 def migrate(cr, version):
