@@ -44,3 +44,4 @@ from . import customs_file_goods_line
 from . import customs_file_tax
 from . import customs_file_declaration
 from . import res_partner_customer_document
+from . import mail_activity

@@ -240,7 +240,7 @@ class ResPartnerCustomerDocument(models.Model):
     def _insert_expiry_activities(self, document_ids):
         """The expiry activities of many documents in one INSERT, the same
         values the ORM path writes (summary in the cron user's language).
-        The responsible users are not made followers of each customer."""
+        The responsible users follow their customers, as with the ORM."""
         lang = self.env.lang or "en_US"
         summary = self.env._("%(document)s expires on %(date)s", document="%1$s", date="%2$s")
         self.env["mail.activity"].flush_model()
@@ -260,6 +260,7 @@ class ResPartnerCustomerDocument(models.Model):
               JOIN res_partner_customer_document_type t ON t.id = d.document_type_id
               LEFT JOIN res_users u ON u.id = p.user_id AND u.active
              WHERE d.id = ANY(%(ids)s)
+         RETURNING id
             """,
             {
                 "model": self.env["ir.model"]._get_id("res.partner"),
@@ -270,6 +271,8 @@ class ResPartnerCustomerDocument(models.Model):
                 "ids": document_ids,
             },
         )
+        activity_ids = [row[0] for row in self.env.cr.fetchall()]
+        self.env["mail.activity"]._subscribe_responsibles_sql("res.partner", activity_ids)
         self.env.cr.execute(
             "UPDATE res_partner_customer_document SET expiry_notified = true WHERE id = ANY(%s)", [document_ids]
         )

@@ -661,9 +661,9 @@ class ResPartner(models.Model):
     @api.model
     def _sunat_insert_observed_activities(self, partner_ids):
         """The activities of many customers at once, in one INSERT (see
-        ACTIVITY_ORM_LIMIT); the responsible users get the digest e-mail but
-        are not made followers of each customer. Returns the activities by
-        user id."""
+        ACTIVITY_ORM_LIMIT); the responsible users get the digest e-mail and
+        follow their customers (mail.activity's ``_subscribe_responsibles_sql``). Returns
+        the activities by user id."""
         activity_type = self.env.ref("clientes_aduanas.mail_activity_type_sunat_observed")
         names = ("state", "condition")
         text = self.env._(
@@ -704,6 +704,9 @@ class ResPartner(models.Model):
         for activity_id, user_id in self.env.cr.fetchall():
             by_user[user_id].append(activity_id)
         self.env["mail.activity"].invalidate_model()
+        self.env["mail.activity"]._subscribe_responsibles_sql(
+            "res.partner", [activity_id for ids in by_user.values() for activity_id in ids]
+        )
         return {user_id: self.env["mail.activity"].browse(ids) for user_id, ids in by_user.items()}
 
     @api.model

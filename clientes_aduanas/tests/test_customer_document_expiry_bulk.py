@@ -47,15 +47,23 @@ class TestCustomerDocumentExpiryBulk(ClientesAduanasCase):
             self.env["res.partner.customer.document"]._cron_notify_expiring()
         return {(a.res_id, a.user_id.id, a.date_deadline, a.summary, a.activity_type_id.id) for a in self._activities()}
 
+    def _followers(self):
+        customers = self.with_salesperson | self.without
+        customers.invalidate_recordset()
+        return {(f.res_id, f.partner_id.id, tuple(f.subtype_ids.ids)) for f in customers.message_follower_ids}
+
     def test_sql_path_writes_what_the_orm_path_writes(self):
         with self.env.cr.savepoint() as savepoint:
             by_orm = self._run(limit=500)
+            followers_by_orm = self._followers()
             savepoint.rollback()
         self.env.invalidate_all()
         self.assertFalse(self._activities())
         by_sql = self._run(limit=1)
         self.assertEqual(len(by_sql), 3, "the document expiring in 31 days waits")
         self.assertEqual(by_sql, by_orm)
+        self.assertEqual(self._followers(), followers_by_orm, "the responsibles follow, with the same subtypes")
+        self.assertIn(self.user_manager.partner_id, self.with_salesperson.message_partner_ids)
         self.assertEqual(self.documents.mapped("expiry_notified"), [True, True, True, False])
         self.assertIn((self.without.id, self.env.uid), {(key[0], key[1]) for key in by_sql})
         self.assertTrue(all(a.res_name for a in self._activities()))

@@ -144,6 +144,13 @@ class TestSunatRule(PadronCase):
         )
         self.assertEqual(len(activities), 3)
         self.assertEqual(activities.user_id, salesman)
+        for customer in customers:
+            follower = customer.message_follower_ids.filtered(lambda f: f.partner_id == salesman.partner_id)
+            self.assertEqual(
+                follower.subtype_ids,
+                env["mail.message.subtype"].default_subtypes("res.partner")[0],
+                "the responsible follows each customer with the default subtypes, as in Odoo",
+            )
         self.assertIn("BAJA DE OFICIO", str(activities[0].note))
         mails = env["mail.mail"].search([]) - before
         self.assertEqual(len(mails), 1, "one e-mail for the three activities")
