@@ -217,14 +217,16 @@ class ResPartner(models.Model):
 
     def _sunat_after_write(self, pending):
         """Write step, after the ORM: the status of ``pending``
-        (:meth:`_sunat_write_vals`), then ``sunat_status_changed`` for the
+        (:meth:`_sunat_write_vals`), ``sunat_status_changed`` for the
         customers whose status the write cleared (a new RUC; once: the
-        status a lookup then records for the new number is a first one)."""
+        status a lookup then records for the new number is a first one),
+        then the status of the lookups saved with the write."""
         cleared = pending["cleared"]
-        self._sunat_save_status(pending["status"], lookup=pending["lookup"])
+        self._sunat_save_status(pending["status"])
         customers = cleared and self.browse(list(cleared)).filtered("is_registered_customer")
         if customers:
             customers._customer_event("sunat_status_changed", previous={pid: cleared[pid] for pid in customers.ids})
+        self._sunat_save_status(None, lookup=pending["lookup"])
 
     def _sunat_save_status(self, status, lookup=False):
         """The status a create / write was saved with: ``status`` as given,
@@ -418,6 +420,7 @@ class ResPartner(models.Model):
         activities in SQL (ACTIVITY_ORM_LIMIT)."""
         cr = self.env.cr
         self.flush_model()
+        self.env["res.partner.sunat.status"].flush_model()
         self.env["mail.activity"].flush_model()
         ruc_types = (
             self.env["l10n_latam.identification.type"]
@@ -488,7 +491,6 @@ class ResPartner(models.Model):
         # them for its partner ranks: they keep telling who last edited the
         # customer; the check's own date is the status date (and the
         # chatter note says who ran it).
-        self.env["res.partner.sunat.status"].flush_model()
         cr.execute(
             _q(
                 """INSERT INTO res_partner_sunat_status AS t
