@@ -9,7 +9,7 @@ from lxml import etree
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.modules import get_module_path
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import Form, TransactionCase, new_test_user
 from odoo.tools import file_open
 from odoo.tools.translate import TranslationFileReader
 from odoo.tools.view_validation import get_expression_field_names
@@ -99,6 +99,9 @@ class CustomerDataMixin:
         return cls.env["res.partner"].create(cls._pe_vals(**overrides))
 
 
+CUSTOMER_FORM = "clientes_aduanas.res_partner_view_form_customer"
+
+
 class ClientesAduanasCase(CustomerDataMixin, TransactionCase):
     """Users with each permission and helpers to build valid customers."""
 
@@ -118,6 +121,12 @@ class ClientesAduanasCase(CustomerDataMixin, TransactionCase):
             login="ca_manager",
             groups=f"{group % 'manager'},sales_team.group_sale_salesman,account.group_account_invoice",
         )
+
+    def _new_customer_form(self, user=None, view=CUSTOMER_FORM, **context):
+        """The form of a new registered customer, as the Customers menu opens
+        it (for ``user``, with ``context`` as extra context)."""
+        partners = self.env["res.partner"].with_context(default_is_registered_customer=True, **context)
+        return Form(partners.with_user(user) if user else partners, view=view)
 
     def _race_two_registrations(self, vals_1, vals_2, cleanup_domain):
         """Register ``vals_1`` and ``vals_2`` from two real transactions at

@@ -195,10 +195,7 @@ class TestCreateOnlyUserForm(ClientesAduanasCase):
     def test_create_only_user_saves_company_from_the_form(self):
         """The form writes the person type again right after create; a user
         with only the Create permission must still be able to save."""
-        form = Form(
-            self.env["res.partner"].with_user(self.user_create).with_context(default_is_registered_customer=True),
-            view="clientes_aduanas.res_partner_view_form_customer",
-        )
+        form = self._new_customer_form(self.user_create)
         form.company_type = "company"
         form.name = "Solo Crear S.A.C."
         form.l10n_latam_identification_type_id = self.type_ruc

@@ -423,10 +423,7 @@ class TestGovernedDocumentTypes(ClientesAduanasCase):
         self.assertEqual(IdType._customer_default_for_country(self.hn), self.type_rtn)
         self.assertTrue(IdType.search(IdType._customer_governed_domain()) >= self.type_ruc | self.type_rtn)
         self.assertNotIn(self.env.ref("l10n_latam_base.it_vat"), IdType.search(IdType._customer_governed_domain()))
-        form = Form(
-            self.env["res.partner"].with_context(default_is_registered_customer=True),
-            view="clientes_aduanas.res_partner_view_form_customer",
-        )
+        form = self._new_customer_form()
         self.assertTrue(form.l10n_latam_identification_type_id.customs_document_code)
         form.country_id = self.hn
         self.assertEqual(form.l10n_latam_identification_type_id, self.type_rtn)

@@ -141,10 +141,7 @@ class TestCustomerScreens(ClientesAduanasCase):
 
     def test_form_dni_of_registered_ruc_person_warns(self):
         self._create_customer(name="Rosa Quispe", vat=_ruc("1045678912"), email="rq@example.pe")
-        form = Form(
-            self.env["res.partner"].with_context(default_is_registered_customer=True),
-            view="clientes_aduanas.res_partner_view_form_customer",
-        )
+        form = self._new_customer_form()
         form.l10n_latam_identification_type_id = self.type_dni
         form.vat = "45678912"
         partner = self.env["res.partner"].new(
@@ -159,10 +156,7 @@ class TestCustomerScreens(ClientesAduanasCase):
             {"is_registered_customer": True, "l10n_latam_identification_type_id": self.type_ruc.id, "vat": "205"}
         )
         self.assertIn("11 digits", partner._onchange_customer_document()["warning"]["message"])
-        form = Form(
-            self.env["res.partner"].with_context(default_is_registered_customer=True),
-            view="clientes_aduanas.res_partner_view_form_customer",
-        )
+        form = self._new_customer_form()
         form.l10n_latam_identification_type_id = self.type_ruc
         form.vat = "20 512 345 671"
         self.assertEqual(form.company_type, "company")
@@ -193,10 +187,7 @@ class TestCustomerDemoData(ClientesAduanasCase):
 @tagged("post_install", "-at_install")
 class TestCustomerForm(ClientesAduanasCase):
     def test_form_onchange_normalises_and_infers_person_type(self):
-        form = Form(
-            self.env["res.partner"].with_context(default_is_registered_customer=True),
-            view="clientes_aduanas.res_partner_view_form_customer",
-        )
+        form = self._new_customer_form()
         form.name = "Persona Natural"
         form.l10n_latam_identification_type_id = self.type_ruc
         form.vat = "10-45678912-4"
@@ -226,10 +217,7 @@ class TestCustomerForm(ClientesAduanasCase):
         self.assertIn("Juan Pérez", result["warning"]["message"])
 
     def test_form_honduras_requires_department(self):
-        form = Form(
-            self.env["res.partner"].with_context(default_is_registered_customer=True),
-            view="clientes_aduanas.res_partner_view_form_customer",
-        )
+        form = self._new_customer_form()
         form.name = "Sula"
         form.l10n_latam_identification_type_id = self.type_rtn
         form.vat = "05019012345678"

@@ -168,10 +168,7 @@ class TestCustomerNormalisedKeys(ClientesAduanasCase):
             customers.write({"email": "misma@x.pe"})
 
     def test_form_stores_normalised_values(self):
-        form = Form(
-            self.env["res.partner"].with_context(default_is_registered_customer=True, default_country_id=self.pe.id),
-            view="clientes_aduanas.res_partner_view_form_customer",
-        )
+        form = self._new_customer_form(default_country_id=self.pe.id)
         self.assertEqual(form.l10n_latam_identification_type_id, self.type_ruc)
         form.name = "Formulario S.A.C."
         form.vat = "20-61000005-" + _ruc("2061000005")[-1]

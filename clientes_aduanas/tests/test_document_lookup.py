@@ -14,7 +14,7 @@ from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from ..models.document_lookup_provider import LookupFailure
-from .common import ClientesAduanasCase
+from .common import CUSTOMER_FORM, ClientesAduanasCase
 
 RUC = "20512345671"
 OTHER_RUC = "20100070970"
@@ -388,20 +388,17 @@ class TestDocumentLookup(ClientesAduanasCase):
 
     # A customer not saved yet: the lookup runs as an onchange (an object
     # button would need the name the lookup is meant to fill).
-    def _new_customer_form(self, view="clientes_aduanas.res_partner_view_form_customer"):
+    def _new_ruc_form(self, view=CUSTOMER_FORM):
         # The manager: saving a company through the form also needs the edit
         # permission (company_type's inverse writes is_company after create).
-        form = Form(
-            self.env["res.partner"].with_user(self.user_manager).with_context(default_is_registered_customer=True),
-            view=view,
-        )
+        form = self._new_customer_form(self.user_manager, view=view)
         form.l10n_latam_identification_type_id = self.type_ruc
         form.vat = OTHER_RUC
         return form
 
     def test_new_customer_lookup_fills_empty_fields_only(self):
         self._provider("ok")
-        form = self._new_customer_form()
+        form = self._new_ruc_form()
         form.street = "Calle Tecleada 5"
         with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
             form.document_lookup_request = True
@@ -424,14 +421,14 @@ class TestDocumentLookup(ClientesAduanasCase):
 
     def test_new_customer_lookup_warns_not_habido_and_failures(self):
         self._provider("nohabido")
-        form = self._new_customer_form()
+        form = self._new_ruc_form()
         with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
             form.document_lookup_request = True
         self.assertIn("NO HABIDO, not HABIDO", "\n".join(logs.output))
         self.Provider.search([]).active = False
         self.env["document.lookup.cache"].search([]).unlink()
         self._provider("e500", max_retries=0)
-        form = self._new_customer_form()
+        form = self._new_ruc_form()
         form.name = "Escrito a mano"
         with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
             form.document_lookup_request = True
@@ -440,7 +437,7 @@ class TestDocumentLookup(ClientesAduanasCase):
 
     def test_lookup_on_odoo_partner_form(self):
         self._provider("ok")
-        form = self._new_customer_form(view="base.view_partner_form")
+        form = self._new_ruc_form(view="base.view_partner_form")
         with self.assertLogs("odoo.tests.form.onchange", "WARNING"):
             form.document_lookup_request = True
         self.assertEqual(form.name, "IMPORTACIONES ANDINAS S.A.C.")

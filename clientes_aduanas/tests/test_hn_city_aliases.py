@@ -1,24 +1,21 @@
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from ..tools.hn_city_alias import MUNICIPALITY_ALIASES, alias_key
-from .common import ClientesAduanasCase
 from .test_customer_import import ImportCase
 from .test_customer_import_columns import sheet_of
 from .test_customer_import_municipality import _hn_row
+from .test_hn_municipalities import HnCitiesCase
 
 
 @tagged("post_install", "-at_install")
-class TestHnCityAliases(ClientesAduanasCase):
+class TestHnCityAliases(HnCitiesCase):
     """The names Hondurans write for their municipality ("Tegucigalpa",
     "Comayagüela", "San Pedro") give the municipality of the department."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.City = cls.env["res.city"]
-        cls.state_fm = cls.env.ref("base.state_hn_fm")
         cls.state_copan = cls.env.ref("base.state_hn_cp")
-        cls.distrito_central = cls.env.ref("clientes_aduanas.city_hn_0801")
         cls.san_pedro_sula = cls.env.ref("clientes_aduanas.city_hn_0501")
 
     def test_matching_reads_the_cities_once(self):
@@ -73,10 +70,7 @@ class TestHnCityAliases(ClientesAduanasCase):
         self.assertEqual(customer.city, "Comayagüela")
 
     def test_form_typed_city(self):
-        form = Form(
-            self.env["res.partner"].with_context(default_is_registered_customer=True),
-            view="clientes_aduanas.res_partner_view_form_customer",
-        )
+        form = self._new_customer_form()
         # Typed before the country, as one copies an address.
         form.city = "Comayagüela"
         form.name = "Distribuidora Capitalina S.A."

@@ -1,5 +1,5 @@
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common import ClientesAduanasCase
 
@@ -26,15 +26,23 @@ EXPECTED = {
 }
 
 
-@tagged("post_install", "-at_install")
-class TestHnMunicipalities(ClientesAduanasCase):
+class HnCitiesCase(ClientesAduanasCase):
+    """Francisco Morazán and its Distrito Central, for the Honduran city tests."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.City = cls.env["res.city"]
         cls.state_fm = cls.env.ref("base.state_hn_fm")
-        cls.state_at = cls.env.ref("base.state_hn_at")
         cls.distrito_central = cls.env.ref("clientes_aduanas.city_hn_0801")
+
+
+@tagged("post_install", "-at_install")
+class TestHnMunicipalities(HnCitiesCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.state_at = cls.env.ref("base.state_hn_at")
         cls.la_ceiba = cls.env.ref("clientes_aduanas.city_hn_0101")
 
     def test_count_per_department(self):
@@ -104,10 +112,7 @@ class TestHnMunicipalities(ClientesAduanasCase):
         self.assertFalse(customer.city_id)
 
     def test_form_picks_city_from_department(self):
-        form = Form(
-            self.env["res.partner"].with_context(default_is_registered_customer=True),
-            view="clientes_aduanas.res_partner_view_form_customer",
-        )
+        form = self._new_customer_form()
         form.name = "Ceibeña S.A."
         form.l10n_latam_identification_type_id = self.type_rtn
         form.vat = "01019012345678"
