@@ -441,6 +441,7 @@ class CustomerImportJobChunk(models.Model):
         cr = self.env.cr
         cr.execute("SHOW lock_timeout")
         [previous] = cr.fetchone()
+        lost = False
         try:
             cr.execute("SELECT set_config('lock_timeout', %s, true)", [self._lock_timeout()])
             with cr.savepoint():
@@ -450,6 +451,7 @@ class CustomerImportJobChunk(models.Model):
                     result = engine._write_rows_unguarded([], data)
         except Exception as err:  # any failure is recorded on the chunk, none is lost
             if connection_lost(err) or connection_lost(err.__context__):
+                lost = True
                 raise RetryableJobError(
                     "The database connection was lost; the chunk is run again.",
                     seconds=CONNECTION_LOST_RETRY_SECONDS,
@@ -463,9 +465,12 @@ class CustomerImportJobChunk(models.Model):
                     detail=reason,
                 )
             chunk._mark_failed(reason)
-            cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
             return "failed"
-        cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        finally:
+            # A lost connection takes no more queries (the setting died with
+            # its transaction).
+            if not lost:
+                cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
         vals = {
             "state": "done",
             "created_count": result["created"] + result["contacts_created"],
