@@ -189,8 +189,16 @@ class ResPartner(models.Model):
     def _sunat_after_create(self, sent):
         """Create step, after the ORM: the status each new partner was sent
         with (``sent`` from :meth:`_sunat_create_vals`)."""
+        lookups, by_status = self.browse(), {}
         for index, status in sent.items():
-            self[index]._sunat_save_status(status, lookup=status is None)
+            if status is None:
+                lookups |= self[index]
+            else:
+                key = tuple(sorted(status.items()))
+                by_status[key] = by_status.get(key, self.browse()) | self[index]
+        for status, partners in by_status.items():
+            partners._sunat_save_status(dict(status))
+        lookups._sunat_save_status(None, lookup=True)
 
     def _sunat_write_vals(self, vals):
         """Write step: ``vals`` without the SUNAT status, and what
